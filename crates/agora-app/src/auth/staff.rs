@@ -1,0 +1,137 @@
+//! Staff accounts: created by an administrator (or the CLI), logged in with e-mail.
+
+use agora_domain::{Email, Password};
+use serde::Serialize;
+use sqlx::FromRow;
+
+use super::{IssuedSession, LoginAttempt, Role, STAFF, issue_session, record_login_outcome, verify_password_blocking};
+use crate::App;
+use crate::audit::{self, Actor, Change};
+use crate::error::{AppError, AppResult, FieldError, unique_violation};
+
+/// A staff member as listed to administrators.
+#[derive(Debug, Clone, Serialize, FromRow)]
+pub struct StaffMember {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub role: String,
+    pub status: String,
+    pub created_at: i64,
+}
+
+/// Input for a new staff account, unparsed.
+#[derive(Debug, Clone)]
+pub struct NewStaff {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+/// Creates a staff account. `actor` is None only for the command line.
+pub async fn create_staff(app: &App, input: &NewStaff, actor: Option<&Actor>) -> AppResult<StaffMember> {
+    let mut errors = Vec::new();
+    let email = Email::parse(&input.email)
+        .map_err(|e| errors.push(FieldError { field: "email".into(), message: e.to_string() }))
+        .ok();
+    let password = Password::parse(&input.password)
+        .map_err(|e| errors.push(FieldError { field: "password".into(), message: e.to_string() }))
+        .ok();
+    let role = Role::parse(&input.role)
+        .map_err(|_| {
+            errors.push(FieldError {
+                field: "role".into(),
+                message: "must be one of admin, operator, support, finance".into(),
+            })
+        })
+        .ok();
+    if input.display_name.chars().count() > 100 {
+        errors.push(FieldError { field: "display_name".into(), message: "must be at most 100 characters".into() });
+    }
+    let (Some(email), Some(password), Some(role), true) = (email, password, role, errors.is_empty()) else {
+        return Err(AppError::Validation(errors));
+    };
+    let hash = super::hash_password_blocking(password.as_str().to_string()).await?;
+    let now = app.now();
+    let mut tx = app.db.begin().await?;
+    let member: StaffMember = sqlx::query_as(
+        "INSERT INTO staff (email, password_hash, display_name, role, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5) \
+         RETURNING id, email, display_name, role, status, created_at",
+    )
+    .bind(email.as_str())
+    .bind(hash)
+    .bind(input.display_name.trim())
+    .bind(role.as_str())
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| unique_violation(e, "account_exists", "a staff account with this e-mail already exists"))?;
+    if let Some(actor) = actor {
+        let change = Change {
+            action: "staff.create",
+            entity: "staff",
+            entity_id: member.id.to_string(),
+            before: None,
+            after: audit::snapshot(&member),
+        };
+        audit::record(&mut tx, now, actor, change).await?;
+    }
+    tx.commit().await?;
+    Ok(member)
+}
+
+/// Every staff account.
+pub async fn list_staff(app: &App) -> AppResult<Vec<StaffMember>> {
+    let rows = sqlx::query_as("SELECT id, email, display_name, role, status, created_at FROM staff ORDER BY id")
+        .fetch_all(app.db.reader())
+        .await?;
+    Ok(rows)
+}
+
+#[derive(FromRow)]
+struct LoginRow {
+    id: i64,
+    password_hash: String,
+    status: String,
+    locked_until: Option<i64>,
+}
+
+/// Logs a staff member in.
+pub async fn login_staff(
+    app: &App,
+    email: &str,
+    password: &str,
+    client_key: &str,
+    user_agent: &str,
+) -> AppResult<(StaffMember, IssuedSession)> {
+    LoginAttempt { table: "staff", client_key }.check_rate(app)?;
+    let email = Email::parse(email).map_err(|_| AppError::InvalidCredentials)?;
+    let row: Option<LoginRow> =
+        sqlx::query_as("SELECT id, password_hash, status, locked_until FROM staff WHERE email = $1")
+            .bind(email.as_str())
+            .fetch_optional(app.db.reader())
+            .await?;
+    let Some(row) = row else {
+        let _ = super::hash_password_blocking(password.to_string()).await;
+        return Err(AppError::InvalidCredentials);
+    };
+    if let Some(until) = row.locked_until
+        && until > app.now()
+    {
+        return Err(AppError::Locked { until_ms: until });
+    }
+    let ok = verify_password_blocking(password.to_string(), row.password_hash).await;
+    record_login_outcome(app, "staff", row.id, ok).await?;
+    if !ok || row.status != "active" {
+        return Err(AppError::InvalidCredentials);
+    }
+    let mut tx = app.db.begin().await?;
+    let session = issue_session(app, &mut tx, STAFF, row.id, user_agent).await?;
+    tx.commit().await?;
+    let member = sqlx::query_as("SELECT id, email, display_name, role, status, created_at FROM staff WHERE id = $1")
+        .bind(row.id)
+        .fetch_one(app.db.reader())
+        .await?;
+    Ok((member, session))
+}

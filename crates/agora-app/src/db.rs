@@ -1,0 +1,166 @@
+//! Database access for both backends through sqlx's `Any` driver.
+//!
+//! SQL is written once with `$1` placeholders (SQLite accepts them too). SQLite runs in WAL
+//! mode with a single writer connection (so write transactions queue in-process instead of
+//! failing with `SQLITE_BUSY`) and a pool of readers; PostgreSQL uses one pool for both.
+
+use std::sync::Once;
+use std::time::Duration;
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a [`Db`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Errors raised while opening or migrating the database.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL (expected sqlite:// or postgres://)")]
+    UnsupportedUrl,
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+/// Options that shape the connection pools.
+#[derive(Debug, Clone, Default)]
+pub struct DbOptions {
+    /// PostgreSQL schema to use as `search_path` (tests isolate themselves this way).
+    pub schema: Option<String>,
+    /// Maximum connections for PostgreSQL, or readers for SQLite.
+    pub max_connections: Option<u32>,
+}
+
+/// A handle to the shop's database: cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Db {
+    backend: Backend,
+    writer: AnyPool,
+    reader: AnyPool,
+}
+
+pub type Tx = Transaction<'static, Any>;
+
+impl Db {
+    /// Opens pools for `url` (`sqlite://path?mode=rwc` or `postgres://…`).
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, DbError> {
+        static DRIVERS: Once = Once::new();
+        DRIVERS.call_once(install_default_drivers);
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(DbError::UnsupportedUrl);
+        };
+        let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
+        match backend {
+            Backend::Sqlite => {
+                let writer = sqlite_pool(url, 1).await?;
+                let readers = options.max_connections.unwrap_or((parallel * 2).max(4));
+                let reader = sqlite_pool(url, readers).await?;
+                Ok(Db { backend, writer, reader })
+            }
+            Backend::Postgres => {
+                let max = options.max_connections.unwrap_or((parallel * 4).max(8));
+                let schema = options.schema.clone();
+                let pool = AnyPoolOptions::new()
+                    .max_connections(max)
+                    .acquire_timeout(Duration::from_secs(10))
+                    .after_connect(move |conn, _meta| {
+                        let schema = schema.clone();
+                        Box::pin(async move {
+                            if let Some(schema) = schema {
+                                let sql = format!("SET search_path TO \"{}\"", schema.replace('"', ""));
+                                conn.execute(sqlx::AssertSqlSafe(sql)).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect(url)
+                    .await?;
+                Ok(Db { backend, writer: pool.clone(), reader: pool })
+            }
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Pool for reads. On SQLite these connections never write.
+    pub fn reader(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Pool for writes outside an explicit transaction.
+    pub fn writer(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    /// Starts a write transaction.
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        self.writer.begin().await
+    }
+
+    fn migrator(&self) -> &'static Migrator {
+        match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        }
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> Result<(), DbError> {
+        self.migrator().run(&self.writer).await?;
+        Ok(())
+    }
+
+    /// True when the database answers and the newest migration has been applied.
+    pub async fn is_ready(&self) -> bool {
+        let Some(latest) = self.migrator().iter().map(|m| m.version).max() else {
+            return true;
+        };
+        let applied: Result<Option<i64>, sqlx::Error> =
+            sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success = TRUE")
+                .fetch_one(&self.reader)
+                .await;
+        matches!(applied, Ok(Some(v)) if v >= latest)
+    }
+
+    /// Closes every connection (used at shutdown and by tests before dropping a schema).
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
+    AnyPoolOptions::new()
+        .max_connections(max)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _meta| {
+            Box::pin(async move {
+                conn.execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                     PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;",
+                )
+                .await?;
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await
+}

@@ -1,0 +1,3 @@
+//! Customer and staff authentication endpoints.
+
+pub mod api;

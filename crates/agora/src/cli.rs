@@ -1,0 +1,142 @@
+//! Subcommands.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use agora_app::auth::NewStaff;
+use agora_app::{App, Db, DbOptions, SystemClock};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand};
+
+use crate::config::{Config, GlobalOpts};
+
+#[derive(Debug, Parser)]
+#[command(name = "agora", version, about = "Agora social-commerce platform")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalOpts,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the shop (migrates first).
+    Serve,
+    /// Create the data folder, load a demo shop on first run, and serve it.
+    Demo,
+    /// Apply database migrations and exit.
+    Migrate,
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Create a staff account.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Password; read from AGORA_USER_PASSWORD if omitted.
+        #[arg(long, env = "AGORA_USER_PASSWORD")]
+        password: String,
+        /// admin, operator, support or finance.
+        #[arg(long, default_value = "admin")]
+        role: String,
+        #[arg(long, default_value = "")]
+        name: String,
+    },
+}
+
+fn init_logging(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("AGORA_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+async fn open(config: &Config) -> Result<App> {
+    if config.database_url.starts_with("sqlite:") {
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data folder {}", config.data_dir.display()))?;
+    }
+    let db = Db::connect(&config.database_url, &DbOptions::default()).await.context("opening the database")?;
+    db.migrate().await.context("applying migrations")?;
+    let app = App::build(db, Arc::new(SystemClock), config.settings()).await?;
+    Ok(app)
+}
+
+pub async fn run(cli: Cli) -> Result<()> {
+    let config = Config::resolve(&cli.global)?;
+    init_logging(config.log_json);
+    match cli.command {
+        Command::Migrate => {
+            open(&config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Serve => serve(open(&config).await?, &config).await,
+        Command::Demo => {
+            let app = open(&config).await?;
+            let login = agora_app::demo::load_if_empty(&app).await?;
+            println!();
+            println!("  Agora demo shop is ready.");
+            println!("  Shop:    {}/", config.public_url);
+            println!("  API:     {}/api/docs", config.public_url);
+            println!("  Admin:   {} / {}", login.email, login.password);
+            println!("  Data:    {}", config.data_dir.display());
+            println!();
+            serve(app, &config).await
+        }
+        Command::User { action: UserAction::Create { email, password, role, name } } => {
+            let app = open(&config).await?;
+            let input = NewStaff { email, password, display_name: name, role };
+            let member = agora_app::auth::create_staff(&app, &input, None).await?;
+            println!("created {} account {} (id {})", member.role, member.email, member.id);
+            Ok(())
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+async fn serve(app: App, config: &Config) -> Result<()> {
+    let listener =
+        tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
+    tracing::info!(url = %config.public_url, "agora listening");
+    println!("Agora is serving at {}/", config.public_url);
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_app = app.clone();
+    let mut worker_stop = stop_rx.clone();
+    let worker = tokio::spawn(async move {
+        agora_app::jobs::worker(worker_app, Duration::from_secs(1), async move {
+            let _ = worker_stop.changed().await;
+        })
+        .await;
+    });
+    let served = agora_web::serve(listener, app.clone(), shutdown_signal()).await;
+    let _ = stop_tx.send(true);
+    let _ = worker.await;
+    app.db.close().await;
+    served.context("serving HTTP")
+}

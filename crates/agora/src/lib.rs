@@ -1,0 +1,4 @@
+//! Startup of the `agora` binary lives here and nowhere else.
+
+pub mod cli;
+pub mod config;
