@@ -10,6 +10,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod inventory;
 pub mod jobs;
 pub mod page;
 pub mod settings;
