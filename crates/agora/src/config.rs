@@ -106,3 +106,31 @@ impl Config {
         s
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_file_and_defaults_fill_the_rest() {
+        let dir = std::env::temp_dir().join(format!("agora-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("agora.toml");
+        std::fs::write(&file, "listen = \"0.0.0.0:9000\"\npayment_timeout_minutes = 45\ndata_dir = \"/srv/shop\"\n")
+            .unwrap();
+        let opts =
+            GlobalOpts { config: Some(file.clone()), listen: Some("127.0.0.1:7000".into()), ..Default::default() };
+        let c = Config::resolve(&opts).unwrap();
+        assert_eq!(c.listen, "127.0.0.1:7000");
+        assert_eq!(c.payment_timeout_minutes, 45);
+        assert_eq!(c.auto_complete_days, 7);
+        assert_eq!(c.data_dir, PathBuf::from("/srv/shop"));
+        assert_eq!(c.database_url, "sqlite:///srv/shop/agora.db?mode=rwc");
+        assert_eq!(c.public_url, "http://127.0.0.1:7000");
+        assert_eq!(c.settings().payment_timeout_ms, 45 * 60_000);
+        std::fs::write(&file, "lisen = \"typo\"\n").unwrap();
+        assert!(Config::resolve(&GlobalOpts { config: Some(file), ..Default::default() }).is_err());
+        let bad = GlobalOpts { log_format: Some("xml".into()), ..Default::default() };
+        assert!(Config::resolve(&bad).is_err());
+    }
+}

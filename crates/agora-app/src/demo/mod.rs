@@ -1,5 +1,8 @@
 //! The demo shop loaded by `agora demo` on first run.
 
+pub mod content;
+pub mod rng;
+
 use crate::App;
 use crate::auth::{self, NewStaff};
 use crate::error::AppResult;
