@@ -4,6 +4,8 @@
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
 fn agora() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_agora"));
     cmd.env_remove("AGORA_DATABASE_URL").env_remove("AGORA_CONFIG").env("AGORA_LOG", "warn");
@@ -61,8 +63,23 @@ async fn exercise(database_url: Option<&str>) {
         .await
         .unwrap();
     assert_eq!(login.status(), 200);
+    // A request is in flight (headers sent, body not yet) when the shutdown signal arrives.
+    let body = br#"{"email":"late@shop.test","password":"in-flight-pass"}"#;
+    let mut conn = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let head = format!(
+        "POST /api/v1/auth/register HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    conn.write_all(head.as_bytes()).await.unwrap();
+    conn.write_all(&body[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
     let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(killed.success());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    conn.write_all(&body[10..]).await.unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).await.unwrap();
+    assert!(response.starts_with("HTTP/1.1 201"), "in-flight request finished after SIGTERM: {response}");
     let mut exited = None;
     for _ in 0..100 {
         if let Some(status) = child.try_wait().unwrap() {
