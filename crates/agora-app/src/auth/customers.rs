@@ -4,12 +4,12 @@ use agora_domain::{Email, Password, Phone};
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{CUSTOMER, IssuedSession, LoginAttempt, issue_session, record_login_outcome, verify_password_blocking};
+use super::{CUSTOMER, Credentials, IssuedSession, check_password, check_rate, issue_session};
 use crate::App;
 use crate::error::{AppError, AppResult, FieldError, unique_violation};
 
 /// A customer as shown to themselves and to staff.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct Customer {
     pub id: i64,
     pub email: Option<String>,
@@ -95,14 +95,6 @@ pub async fn register_customer(
     Ok((customer, session))
 }
 
-#[derive(FromRow)]
-struct LoginRow {
-    id: i64,
-    password_hash: String,
-    status: String,
-    locked_until: Option<i64>,
-}
-
 /// Logs a customer in by e-mail or phone.
 pub async fn login_customer(
     app: &App,
@@ -111,35 +103,21 @@ pub async fn login_customer(
     client_key: &str,
     user_agent: &str,
 ) -> AppResult<(Customer, IssuedSession)> {
-    LoginAttempt { table: "customers", client_key }.check_rate(app)?;
+    check_rate(app, "customers", client_key)?;
     let identifier = identifier.trim();
-    let (column_sql, value) = if identifier.contains('@') {
+    let (sql, value) = if identifier.contains('@') {
         let email = Email::parse(identifier).map_err(|_| AppError::InvalidCredentials)?;
         ("SELECT id, password_hash, status, locked_until FROM customers WHERE email = $1", email.as_str().to_string())
     } else {
         let phone = Phone::parse(identifier).map_err(|_| AppError::InvalidCredentials)?;
         ("SELECT id, password_hash, status, locked_until FROM customers WHERE phone = $1", phone.as_str().to_string())
     };
-    let row: Option<LoginRow> = sqlx::query_as(column_sql).bind(value).fetch_optional(app.db.reader()).await?;
-    let Some(row) = row else {
-        // Spend the same time as a real check so unknown accounts are not revealed by timing.
-        let _ = super::hash_password_blocking(password.to_string()).await;
-        return Err(AppError::InvalidCredentials);
-    };
-    if let Some(until) = row.locked_until
-        && until > app.now()
-    {
-        return Err(AppError::Locked { until_ms: until });
-    }
-    let ok = verify_password_blocking(password.to_string(), row.password_hash).await;
-    record_login_outcome(app, "customers", row.id, ok).await?;
-    if !ok || row.status != "active" {
-        return Err(AppError::InvalidCredentials);
-    }
+    let account: Option<Credentials> = sqlx::query_as(sql).bind(value).fetch_optional(app.db.reader()).await?;
+    let id = check_password(app, "customers", account, password).await?;
     let mut tx = app.db.begin().await?;
-    let session = issue_session(app, &mut tx, CUSTOMER, row.id, user_agent).await?;
+    let session = issue_session(app, &mut tx, CUSTOMER, id, user_agent).await?;
     tx.commit().await?;
-    let customer = get_customer(app, row.id).await?;
+    let customer = get_customer(app, id).await?;
     Ok((customer, session))
 }
 

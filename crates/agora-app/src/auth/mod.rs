@@ -122,21 +122,48 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Principal> {
     sessions::resolve(app, token).await
 }
 
-/// Shared login bookkeeping: rate limit by client, lockout after repeated failures.
-pub(crate) struct LoginAttempt<'a> {
-    pub table: &'static str,
-    pub client_key: &'a str,
+/// The stored credentials of an account, as read for a login.
+#[derive(sqlx::FromRow)]
+pub(crate) struct Credentials {
+    pub id: i64,
+    pub password_hash: String,
+    pub status: String,
+    pub locked_until: Option<i64>,
 }
 
-impl LoginAttempt<'_> {
-    pub fn check_rate(&self, app: &App) -> AppResult<()> {
-        let key = format!("{}:{}", self.table, self.client_key);
-        app.login_limiter.check(&key, app.now())
+/// Counts one login attempt from a client against the per-client rate limit.
+pub(crate) fn check_rate(app: &App, table: &'static str, client_key: &str) -> AppResult<()> {
+    app.login_limiter.check(&format!("{table}:{client_key}"), app.now())
+}
+
+/// The password check shared by customers and staff: unknown accounts cost the same time
+/// as known ones, locked accounts are refused, failures count towards the lockout.
+/// Returns the account id on success.
+pub(crate) async fn check_password(
+    app: &App,
+    table: &'static str,
+    account: Option<Credentials>,
+    password: &str,
+) -> AppResult<i64> {
+    let Some(account) = account else {
+        let _ = hash_password_blocking(password.to_string()).await;
+        return Err(AppError::InvalidCredentials);
+    };
+    if let Some(until) = account.locked_until
+        && until > app.now()
+    {
+        return Err(AppError::Locked { until_ms: until });
     }
+    let ok = verify_password_blocking(password.to_string(), account.password_hash).await;
+    record_login_outcome(app, table, account.id, ok).await?;
+    if !ok || account.status != "active" {
+        return Err(AppError::InvalidCredentials);
+    }
+    Ok(account.id)
 }
 
 /// Verifies a password on a blocking thread (argon2 is deliberately slow).
-pub(crate) async fn verify_password_blocking(password: String, hash: String) -> bool {
+async fn verify_password_blocking(password: String, hash: String) -> bool {
     tokio::task::spawn_blocking(move || crypto::verify_password(&password, &hash)).await.unwrap_or(false)
 }
 
@@ -151,7 +178,7 @@ pub async fn hash_password_blocking(password: String) -> AppResult<String> {
 /// Records the outcome of a password check against an account row in `table`
 /// (`customers` or `staff`): resets the counter on success, counts failures and locks the
 /// account once `login_max_failures` is reached.
-pub(crate) async fn record_login_outcome(app: &App, table: &'static str, id: i64, ok: bool) -> AppResult<()> {
+async fn record_login_outcome(app: &App, table: &'static str, id: i64, ok: bool) -> AppResult<()> {
     let now = app.now();
     let sql_ok = match table {
         "staff" => "UPDATE staff SET failed_logins = 0, locked_until = NULL WHERE id = $1",

@@ -4,13 +4,13 @@ use agora_domain::{Email, Password};
 use serde::Serialize;
 use sqlx::FromRow;
 
-use super::{IssuedSession, LoginAttempt, Role, STAFF, issue_session, record_login_outcome, verify_password_blocking};
+use super::{Credentials, IssuedSession, Role, STAFF, check_password, check_rate, issue_session};
 use crate::App;
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult, FieldError, unique_violation};
 
 /// A staff member as listed to administrators.
-#[derive(Debug, Clone, Serialize, FromRow)]
+#[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
 pub struct StaffMember {
     pub id: i64,
     pub email: String,
@@ -89,14 +89,6 @@ pub async fn list_staff(app: &App) -> AppResult<Vec<StaffMember>> {
     Ok(rows)
 }
 
-#[derive(FromRow)]
-struct LoginRow {
-    id: i64,
-    password_hash: String,
-    status: String,
-    locked_until: Option<i64>,
-}
-
 /// Logs a staff member in.
 pub async fn login_staff(
     app: &App,
@@ -105,32 +97,19 @@ pub async fn login_staff(
     client_key: &str,
     user_agent: &str,
 ) -> AppResult<(StaffMember, IssuedSession)> {
-    LoginAttempt { table: "staff", client_key }.check_rate(app)?;
+    check_rate(app, "staff", client_key)?;
     let email = Email::parse(email).map_err(|_| AppError::InvalidCredentials)?;
-    let row: Option<LoginRow> =
+    let account: Option<Credentials> =
         sqlx::query_as("SELECT id, password_hash, status, locked_until FROM staff WHERE email = $1")
             .bind(email.as_str())
             .fetch_optional(app.db.reader())
             .await?;
-    let Some(row) = row else {
-        let _ = super::hash_password_blocking(password.to_string()).await;
-        return Err(AppError::InvalidCredentials);
-    };
-    if let Some(until) = row.locked_until
-        && until > app.now()
-    {
-        return Err(AppError::Locked { until_ms: until });
-    }
-    let ok = verify_password_blocking(password.to_string(), row.password_hash).await;
-    record_login_outcome(app, "staff", row.id, ok).await?;
-    if !ok || row.status != "active" {
-        return Err(AppError::InvalidCredentials);
-    }
+    let id = check_password(app, "staff", account, password).await?;
     let mut tx = app.db.begin().await?;
-    let session = issue_session(app, &mut tx, STAFF, row.id, user_agent).await?;
+    let session = issue_session(app, &mut tx, STAFF, id, user_agent).await?;
     tx.commit().await?;
     let member = sqlx::query_as("SELECT id, email, display_name, role, status, created_at FROM staff WHERE id = $1")
-        .bind(row.id)
+        .bind(id)
         .fetch_one(app.db.reader())
         .await?;
     Ok((member, session))

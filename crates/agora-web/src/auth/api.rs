@@ -53,16 +53,16 @@ fn session_response<T: ToSchema>(session: IssuedSession, account: T) -> SessionR
 
 /// Register a customer account (e-mail or phone + password) and log in.
 #[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegisterRequest,
-    responses((status = 201, body = SessionResponse<CustomerView>), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = SessionResponse<Customer>), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn register(
     State(state): State<AppState>,
     client: ClientInfo,
     Json(body): Json<RegisterRequest>,
-) -> ApiResult<(StatusCode, axum::Json<SessionResponse<CustomerView>>)> {
+) -> ApiResult<(StatusCode, axum::Json<SessionResponse<Customer>>)> {
     let input =
         Registration { email: body.email, phone: body.phone, password: body.password, display_name: body.display_name };
     let (customer, session) = auth::register_customer(&state.app, &input, &client.user_agent).await?;
-    Ok((StatusCode::CREATED, axum::Json(session_response(session, customer.into()))))
+    Ok((StatusCode::CREATED, axum::Json(session_response(session, customer))))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -75,42 +75,18 @@ pub struct LoginRequest {
     pub cart_token: Option<String>,
 }
 
-/// Customer as returned by the API.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CustomerView {
-    pub id: i64,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub display_name: String,
-    pub status: String,
-    pub created_at: i64,
-}
-
-impl From<Customer> for CustomerView {
-    fn from(c: Customer) -> Self {
-        CustomerView {
-            id: c.id,
-            email: c.email,
-            phone: c.phone,
-            display_name: c.display_name,
-            status: c.status,
-            created_at: c.created_at,
-        }
-    }
-}
-
 /// Log a customer in; optionally merge a guest cart.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = SessionResponse<CustomerView>), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+    responses((status = 200, body = SessionResponse<Customer>), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
     Json(body): Json<LoginRequest>,
-) -> ApiResult<axum::Json<SessionResponse<CustomerView>>> {
+) -> ApiResult<axum::Json<SessionResponse<Customer>>> {
     let (customer, session) =
         auth::login_customer(&state.app, &body.identifier, &body.password, &client.key, &client.user_agent).await?;
     crate::hooks::after_customer_login(&state, customer.id, body.cart_token.as_deref()).await?;
-    Ok(axum::Json(session_response(session, customer.into())))
+    Ok(axum::Json(session_response(session, customer)))
 }
 
 fn token_of(parts: &Parts) -> ApiResult<String> {
@@ -125,9 +101,9 @@ async fn logout(State(state): State<AppState>, _c: CustomerAuth, parts: Parts) -
 }
 
 /// The logged-in customer.
-#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", responses((status = 200, body = CustomerView), (status = 401, body = crate::error::Problem)))]
-async fn me(State(state): State<AppState>, c: CustomerAuth) -> ApiResult<axum::Json<CustomerView>> {
-    Ok(axum::Json(auth::get_customer(&state.app, c.customer_id).await?.into()))
+#[utoipa::path(get, path = "/api/v1/auth/me", tag = "auth", responses((status = 200, body = Customer), (status = 401, body = crate::error::Problem)))]
+async fn me(State(state): State<AppState>, c: CustomerAuth) -> ApiResult<axum::Json<Customer>> {
+    Ok(axum::Json(auth::get_customer(&state.app, c.customer_id).await?))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -176,40 +152,17 @@ pub struct StaffLoginRequest {
     pub password: String,
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct StaffView {
-    pub id: i64,
-    pub email: String,
-    pub display_name: String,
-    pub role: String,
-    pub status: String,
-    pub created_at: i64,
-}
-
-impl From<StaffMember> for StaffView {
-    fn from(s: StaffMember) -> Self {
-        StaffView {
-            id: s.id,
-            email: s.email,
-            display_name: s.display_name,
-            role: s.role,
-            status: s.status,
-            created_at: s.created_at,
-        }
-    }
-}
-
 /// Log a staff member in.
 #[utoipa::path(post, path = "/api/v1/admin/auth/login", tag = "staff", request_body = StaffLoginRequest,
-    responses((status = 200, body = SessionResponse<StaffView>), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem)))]
+    responses((status = 200, body = SessionResponse<StaffMember>), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem)))]
 async fn staff_login(
     State(state): State<AppState>,
     client: ClientInfo,
     Json(body): Json<StaffLoginRequest>,
-) -> ApiResult<axum::Json<SessionResponse<StaffView>>> {
+) -> ApiResult<axum::Json<SessionResponse<StaffMember>>> {
     let (member, session) =
         auth::login_staff(&state.app, &body.email, &body.password, &client.key, &client.user_agent).await?;
-    Ok(axum::Json(session_response(session, member.into())))
+    Ok(axum::Json(session_response(session, member)))
 }
 
 /// Log a staff member out.
@@ -220,9 +173,9 @@ async fn staff_logout(State(state): State<AppState>, _s: AnyStaff, parts: Parts)
 }
 
 /// Every staff account (admin only).
-#[utoipa::path(get, path = "/api/v1/admin/staff", tag = "staff", responses((status = 200, body = Vec<StaffView>), (status = 403, body = crate::error::Problem)))]
-async fn staff_list(State(state): State<AppState>, _s: Staff<ManageStaff>) -> ApiResult<axum::Json<Vec<StaffView>>> {
-    Ok(axum::Json(auth::list_staff(&state.app).await?.into_iter().map(Into::into).collect()))
+#[utoipa::path(get, path = "/api/v1/admin/staff", tag = "staff", responses((status = 200, body = Vec<StaffMember>), (status = 403, body = crate::error::Problem)))]
+async fn staff_list(State(state): State<AppState>, _s: Staff<ManageStaff>) -> ApiResult<axum::Json<Vec<StaffMember>>> {
+    Ok(axum::Json(auth::list_staff(&state.app).await?))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -238,16 +191,16 @@ pub struct CreateStaffRequest {
 
 /// Create a staff account (admin only; audited).
 #[utoipa::path(post, path = "/api/v1/admin/staff", tag = "staff", request_body = CreateStaffRequest,
-    responses((status = 201, body = StaffView), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+    responses((status = 201, body = StaffMember), (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
 async fn staff_create(
     State(state): State<AppState>,
     s: Staff<ManageStaff>,
     Json(body): Json<CreateStaffRequest>,
-) -> ApiResult<(StatusCode, axum::Json<StaffView>)> {
+) -> ApiResult<(StatusCode, axum::Json<StaffMember>)> {
     let input =
         NewStaff { email: body.email, password: body.password, display_name: body.display_name, role: body.role };
     let member = auth::create_staff(&state.app, &input, Some(&s.actor)).await?;
-    Ok((StatusCode::CREATED, axum::Json(member.into())))
+    Ok((StatusCode::CREATED, axum::Json(member)))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
