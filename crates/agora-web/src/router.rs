@@ -51,7 +51,9 @@ impl MakeRequestId for RequestIds {
 
 /// All API routes with their OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::auth::api::routes()).merge(crate::inventory::api::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::api::routes())
+        .merge(crate::inventory::api::routes())
 }
 
 /// The OpenAPI document of the whole API.

@@ -92,8 +92,13 @@ struct Audited<'a> {
 }
 
 async fn audit_movement(tx: &mut Tx, now: i64, actor: &Actor, a: Audited<'_>) -> AppResult<()> {
-    let change =
-        Change { action: a.action, entity: "stock", entity_id: a.entity_id, before: Some(a.before), after: Some(a.after) };
+    let change = Change {
+        action: a.action,
+        entity: "stock",
+        entity_id: a.entity_id,
+        before: Some(a.before),
+        after: Some(a.after),
+    };
     audit::record(tx, now, actor, change).await
 }
 
@@ -149,7 +154,10 @@ pub async fn receive(app: &App, actor: &Actor, kind: MovementKind, input: &Stock
 pub async fn stocktake(app: &App, actor: &Actor, input: &Stocktake) -> AppResult<Moved> {
     let mut errors = Vec::new();
     if !(0..=MAX_QUANTITY).contains(&input.counted) {
-        errors.push(crate::FieldError { field: "counted".into(), message: format!("must be between 0 and {MAX_QUANTITY}") });
+        errors.push(crate::FieldError {
+            field: "counted".into(),
+            message: format!("must be between 0 and {MAX_QUANTITY}"),
+        });
     }
     checks::text("reason", &input.reason, MAX_REASON, true, &mut errors);
     checks::text("reference", &input.reference, MAX_REFERENCE, false, &mut errors);
@@ -225,8 +233,11 @@ pub async fn transfer(app: &App, actor: &Actor, input: &Transfer) -> AppResult<M
         return Err(AppError::InsufficientStock { sku_id: sku });
     };
     let to_before = current(&mut tx, sku, to).await?;
-    let reference =
-        if input.reference.is_empty() { format!("T{}", crate::crypto::random_code(10)) } else { input.reference.clone() };
+    let reference = if input.reference.is_empty() {
+        format!("T{}", crate::crypto::random_code(10))
+    } else {
+        input.reference.clone()
+    };
     let leg = |warehouse_id: i64, delta: i64| Movement {
         sku_id: sku,
         warehouse_id,
