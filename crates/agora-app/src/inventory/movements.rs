@@ -10,7 +10,7 @@ use super::levels::{self, StockLevel};
 use crate::App;
 use crate::audit::{self, Actor, Change};
 use crate::db::Tx;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, FieldError};
 
 const MAX_REFERENCE: usize = 100;
 const MAX_REASON: usize = 500;
@@ -102,14 +102,25 @@ async fn audit_movement(tx: &mut Tx, now: i64, actor: &Actor, a: Audited<'_>) ->
     audit::record(tx, now, actor, change).await
 }
 
-/// Receives units into a warehouse: `Inbound` (purchase) or `Return` (restock).
-/// Creates the stock row when absent.
-pub async fn receive(app: &App, actor: &Actor, kind: MovementKind, input: &StockIn) -> AppResult<Moved> {
-    let (action, ref_type) = match kind {
-        MovementKind::Inbound => ("stock.inbound", "purchase"),
-        MovementKind::Return => ("stock.return", "return"),
-        _ => return Err(AppError::Internal("receive takes inbound or return".into())),
-    };
+/// Receives purchased units into a warehouse (ledger kind `inbound`, audited as
+/// `stock.inbound`). Creates the stock row when absent.
+pub async fn inbound(app: &App, actor: &Actor, input: &StockIn) -> AppResult<Moved> {
+    receive(app, actor, MovementKind::Inbound, "stock.inbound", "purchase", input).await
+}
+
+/// Restocks returned units (ledger kind `return`, audited as `stock.return`).
+pub async fn restock(app: &App, actor: &Actor, input: &StockIn) -> AppResult<Moved> {
+    receive(app, actor, MovementKind::Return, "stock.return", "return", input).await
+}
+
+async fn receive(
+    app: &App,
+    actor: &Actor,
+    kind: MovementKind,
+    action: &str,
+    ref_type: &str,
+    input: &StockIn,
+) -> AppResult<Moved> {
     let mut errors = Vec::new();
     checks::quantity("quantity", input.quantity, &mut errors);
     checks::text("reference", &input.reference, MAX_REFERENCE, false, &mut errors);
@@ -154,10 +165,7 @@ pub async fn receive(app: &App, actor: &Actor, kind: MovementKind, input: &Stock
 pub async fn stocktake(app: &App, actor: &Actor, input: &Stocktake) -> AppResult<Moved> {
     let mut errors = Vec::new();
     if !(0..=MAX_QUANTITY).contains(&input.counted) {
-        errors.push(crate::FieldError {
-            field: "counted".into(),
-            message: format!("must be between 0 and {MAX_QUANTITY}"),
-        });
+        errors.push(FieldError { field: "counted".into(), message: format!("must be between 0 and {MAX_QUANTITY}") });
     }
     checks::text("reason", &input.reason, MAX_REASON, true, &mut errors);
     checks::text("reference", &input.reference, MAX_REFERENCE, false, &mut errors);
@@ -209,10 +217,8 @@ pub async fn transfer(app: &App, actor: &Actor, input: &Transfer) -> AppResult<M
     let mut errors = Vec::new();
     checks::quantity("quantity", input.quantity, &mut errors);
     if input.from_warehouse_id == input.to_warehouse_id {
-        errors.push(crate::FieldError {
-            field: "to_warehouse_id".into(),
-            message: "must differ from from_warehouse_id".into(),
-        });
+        errors
+            .push(FieldError { field: "to_warehouse_id".into(), message: "must differ from from_warehouse_id".into() });
     }
     checks::text("reference", &input.reference, MAX_REFERENCE, false, &mut errors);
     checks::text("reason", &input.reason, MAX_REASON, false, &mut errors);

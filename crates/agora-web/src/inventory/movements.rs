@@ -1,6 +1,5 @@
 //! `/api/v1/admin/stock/{inbound,adjustments,returns,transfers}`: staff stock movements.
 
-use agora_app::inventory::MovementKind;
 use agora_app::inventory::movements::{self, Moved, StockIn, Stocktake, Transfer};
 use axum::extract::State;
 
@@ -17,7 +16,7 @@ pub(super) async fn inbound(
     s: Staff<ManageInventory>,
     Json(body): Json<StockIn>,
 ) -> ApiResult<axum::Json<Moved>> {
-    Ok(axum::Json(movements::receive(&state.app, &s.actor, MovementKind::Inbound, &body).await?))
+    Ok(axum::Json(movements::inbound(&state.app, &s.actor, &body).await?))
 }
 
 /// Record a stocktake: on-hand becomes the counted quantity (ledger kind `adjust`; audited).
@@ -40,7 +39,7 @@ pub(super) async fn restock(
     s: Staff<ManageInventory>,
     Json(body): Json<StockIn>,
 ) -> ApiResult<axum::Json<Moved>> {
-    Ok(axum::Json(movements::receive(&state.app, &s.actor, MovementKind::Return, &body).await?))
+    Ok(axum::Json(movements::restock(&state.app, &s.actor, &body).await?))
 }
 
 /// Move available units between warehouses: two `transfer` ledger rows, all or nothing (audited).
