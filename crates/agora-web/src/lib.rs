@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod hooks;
 pub mod input;
+pub mod inventory;
 pub mod metrics;
 pub mod ops;
 pub mod router;

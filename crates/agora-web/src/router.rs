@@ -30,6 +30,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     tags(
         (name = "auth", description = "Customer accounts and sessions"),
         (name = "staff", description = "Staff accounts, roles and the audit log"),
+        (name = "inventory", description = "Warehouses, stock levels, the stock ledger, low-stock alerts and availability"),
     )
 )]
 struct ApiDoc;
@@ -50,7 +51,9 @@ impl MakeRequestId for RequestIds {
 
 /// All API routes with their OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::auth::api::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::api::routes())
+        .merge(crate::inventory::api::routes())
 }
 
 /// The OpenAPI document of the whole API.

@@ -23,4 +23,5 @@ macro_rules! both_backends {
 
 mod auth;
 mod cli;
+mod inventory;
 mod ops;
