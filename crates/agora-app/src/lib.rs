@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cart;
 pub mod clock;
 pub mod crypto;
 pub mod db;
