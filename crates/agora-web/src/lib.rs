@@ -3,10 +3,13 @@
 pub mod auth;
 pub mod error;
 pub mod extract;
+pub mod fulfilment;
 pub mod hooks;
 pub mod input;
 pub mod metrics;
 pub mod ops;
+pub mod orders;
+pub mod payments;
 pub mod router;
 pub mod state;
 

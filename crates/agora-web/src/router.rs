@@ -30,6 +30,9 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     tags(
         (name = "auth", description = "Customer accounts and sessions"),
         (name = "staff", description = "Staff accounts, roles and the audit log"),
+        (name = "orders", description = "Placing orders, order views, cancellation and confirmation"),
+        (name = "payments", description = "Payments, the sandbox wallet, provider webhooks, refunds and the ledger"),
+        (name = "fulfilment", description = "Shipments, tracking, the carrier webhook and store pickup"),
     )
 )]
 struct ApiDoc;
@@ -51,6 +54,9 @@ impl MakeRequestId for RequestIds {
 /// All API routes with their OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::auth::api::routes())
+        .merge(crate::orders::api::routes())
+        .merge(crate::payments::api::routes())
+        .merge(crate::fulfilment::api::routes())
 }
 
 /// The OpenAPI document of the whole API.

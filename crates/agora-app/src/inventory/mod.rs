@@ -8,4 +8,4 @@ pub mod ledger;
 pub mod reservations;
 
 pub use ledger::{Movement, MovementKind};
-pub use reservations::{Reservation, available, fulfil, release, reserve};
+pub use reservations::{Reservation, available, fulfil, fulfil_partial, release, reserve};
