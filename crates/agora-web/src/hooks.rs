@@ -5,6 +5,8 @@ use crate::state::AppState;
 
 /// After a customer logs in: merge the guest cart they brought, if any.
 pub async fn after_customer_login(state: &AppState, customer_id: i64, cart_token: Option<&str>) -> ApiResult<()> {
-    let _ = (state, customer_id, cart_token);
-    Ok(())
+    match cart_token {
+        Some(token) => Ok(agora_app::cart::merge_guest_cart(&state.app, customer_id, token).await?),
+        None => Ok(()),
+    }
 }

@@ -30,6 +30,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     tags(
         (name = "auth", description = "Customer accounts and sessions"),
         (name = "staff", description = "Staff accounts, roles and the audit log"),
+        (name = "cart", description = "Carts, address book, shipping methods and pickup locations"),
         (name = "orders", description = "Placing orders, order views, cancellation and confirmation"),
         (name = "payments", description = "Payments, the sandbox wallet, provider webhooks, refunds and the ledger"),
         (name = "fulfilment", description = "Shipments, tracking, the carrier webhook and store pickup"),
@@ -54,6 +55,7 @@ impl MakeRequestId for RequestIds {
 /// All API routes with their OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::auth::api::routes())
+        .merge(crate::cart::api::routes())
         .merge(crate::orders::api::routes())
         .merge(crate::payments::api::routes())
         .merge(crate::fulfilment::api::routes())

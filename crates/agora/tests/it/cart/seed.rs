@@ -149,3 +149,31 @@ pub async fn set_price(t: &TestApp, sku_id: i64, price: i64) {
         .await
         .expect("price");
 }
+
+/// Creates one listed product with `n` SKUs (price 100 each, 10 units of stock each).
+pub async fn many_skus(t: &TestApp, n: usize) -> Vec<i64> {
+    let first = sku(t, SkuSpec::priced(100, 10)).await;
+    let wh = warehouse(t).await;
+    let now = t.app.now();
+    let mut ids = vec![first.id];
+    for i in 1..n {
+        let id = exec(
+            t,
+            "INSERT INTO skus (product_id, code, attrs, price, currency, weight_grams, created_at, updated_at) \
+             VALUES ($1, $2, '{}', 100, 'CNY', 0, $3, $3) RETURNING id",
+            vec![I(first.product_id), S(format!("MANY-{}-{i}", first.id)), I(now)],
+        )
+        .await;
+        sqlx::query(
+            "INSERT INTO stock (sku_id, warehouse_id, on_hand, reserved, updated_at) VALUES ($1, $2, 10, 0, $3)",
+        )
+        .bind(id)
+        .bind(wh)
+        .bind(now)
+        .execute(t.app.db.writer())
+        .await
+        .expect("stock");
+        ids.push(id);
+    }
+    ids
+}
