@@ -76,12 +76,39 @@ pub async fn place(app: &App, cart_token: &str, key: &str, customer_id: Option<i
     }
     let token = crypto::new_token();
     let token_hash = crypto::sha256_hex(token.as_bytes());
+    match write(app, cart_token, customer_id, &scope, key, &hash, &token_hash).await {
+        Ok(ids) => {
+            let mut orders = Vec::new();
+            for id in ids {
+                orders.push(store::find(app.db.reader(), id).await?.ok_or(AppError::not_found("order"))?);
+            }
+            Ok(Placed { orders, access_token: Some(token), replayed: false })
+        }
+        // A concurrent request with the same key may have won (our cart is then closed, or
+        // our key insert conflicted): answer like a replay when it did.
+        Err(err) => match earlier(app.db.writer(), &scope, key, &hash).await? {
+            Some(orders) => Ok(Placed { orders, access_token: None, replayed: true }),
+            None => Err(err),
+        },
+    }
+}
+
+/// The placement transaction; returns the new order ids.
+async fn write(
+    app: &App,
+    cart_token: &str,
+    customer_id: Option<i64>,
+    scope: &str,
+    key: &str,
+    hash: &str,
+    token_hash: &str,
+) -> AppResult<Vec<i64>> {
     let mut tx = app.db.begin().await?;
     let checkout = cart::load_for_checkout(app, &mut tx, cart_token, customer_id).await?;
     let mut ids = Vec::new();
     for group in by_merchant(&checkout.lines) {
         let shipping = if ids.is_empty() { checkout.totals.shipping_total } else { 0 };
-        ids.push(insert_order(app, &mut tx, &checkout, &group, shipping, &token_hash).await?);
+        ids.push(insert_order(app, &mut tx, &checkout, &group, shipping, token_hash).await?);
     }
     let now = app.now();
     cart::mark_ordered(&mut tx, now, checkout.cart_id).await?;
@@ -89,25 +116,18 @@ pub async fn place(app: &App, cart_token: &str, key: &str, customer_id: Option<i
         "INSERT INTO idempotency_keys (scope, key, request_hash, order_id, created_at) VALUES ($1, $2, $3, $4, $5) \
          ON CONFLICT (scope, key) DO NOTHING",
     )
-    .bind(&scope)
+    .bind(scope)
     .bind(key)
-    .bind(&hash)
+    .bind(hash)
     .bind(ids[0])
     .bind(now)
     .execute(&mut *tx)
     .await?;
     if inserted.rows_affected() == 0 {
-        // A concurrent request with the same key won: undo ours and answer like a replay.
-        drop(tx);
-        let orders = earlier(app.db.writer(), &scope, key, &hash).await?.ok_or(AppError::not_found("order"))?;
-        return Ok(Placed { orders, access_token: None, replayed: true });
+        return Err(AppError::conflict("idempotency_key_reused", "this Idempotency-Key is already in use"));
     }
     tx.commit().await?;
-    let mut orders = Vec::new();
-    for id in ids {
-        orders.push(store::find(app.db.reader(), id).await?.ok_or(AppError::not_found("order"))?);
-    }
-    Ok(Placed { orders, access_token: Some(token), replayed: false })
+    Ok(ids)
 }
 
 /// Indexes of the checkout lines grouped by merchant, in first-seen order.

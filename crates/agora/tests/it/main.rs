@@ -23,4 +23,7 @@ macro_rules! both_backends {
 
 mod auth;
 mod cart;
+mod fulfilment;
 mod ops;
+mod orders;
+mod payments;
