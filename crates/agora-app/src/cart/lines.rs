@@ -45,9 +45,8 @@ pub async fn set_line(
 /// Removes a line (nothing happens when the SKU is not in the cart).
 pub async fn remove_line(app: &App, token: &str, customer_id: Option<i64>, sku_id: i64) -> AppResult<CartView> {
     let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, token, customer_id).await?;
+    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
     store::delete_line(&mut tx, cart.id, sku_id).await?;
-    store::touch(&mut tx, app.now(), cart.id).await?;
     tx.commit().await?;
     get_cart(app, token, customer_id).await
 }
@@ -60,8 +59,11 @@ async fn change(
     new_quantity: impl FnOnce(i64) -> i64,
 ) -> AppResult<CartView> {
     let now = app.now();
+    // Read before the transaction: on PostgreSQL reads share the writers' pool, and a
+    // transaction waiting for a second connection could starve it under load.
+    let available = available_units(app, sku_id).await?;
     let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, token, customer_id).await?;
+    let cart = open_for_change(&mut tx, now, token, customer_id).await?;
     sellable_sku(&mut tx, &cart, sku_id).await?;
     let existing = store::line_quantity(&mut tx, cart.id, sku_id).await?;
     let wanted = new_quantity(existing.unwrap_or(0));
@@ -72,11 +74,10 @@ async fn change(
         return Err(AppError::conflict("cart_full", format!("a cart holds at most {MAX_LINES} lines")));
     }
     // Only growth is checked: lowering a quantity is always allowed.
-    if wanted > existing.unwrap_or(0) && wanted > available_units(app, sku_id).await? {
+    if wanted > existing.unwrap_or(0) && wanted > available {
         return Err(AppError::InsufficientStock { sku_id });
     }
     store::upsert_line(&mut tx, now, cart.id, sku_id, wanted).await?;
-    store::touch(&mut tx, now, cart.id).await?;
     tx.commit().await?;
     get_cart(app, token, customer_id).await
 }

@@ -74,11 +74,17 @@ pub async fn get_cart(app: &App, token: &str, customer_id: Option<i64>) -> AppRe
     view::build(app, cart).await
 }
 
-/// Loads a cart the caller may change, inside `tx`.
-pub(crate) async fn open_for_change(tx: &mut Tx, token: &str, customer_id: Option<i64>) -> AppResult<CartRow> {
+/// Loads a cart the caller may change, inside `tx`, and locks it for the transaction.
+pub(crate) async fn open_for_change(
+    tx: &mut Tx,
+    now: i64,
+    token: &str,
+    customer_id: Option<i64>,
+) -> AppResult<CartRow> {
     let cart = store::cart_by_token_in(tx, token).await?.ok_or(AppError::not_found("cart"))?;
     cart.check_access(customer_id)?;
     cart.check_open()?;
+    store::lock_open(tx, now, cart.id).await?;
     Ok(cart)
 }
 
@@ -86,7 +92,7 @@ pub(crate) async fn open_for_change(tx: &mut Tx, token: &str, customer_id: Optio
 pub async fn set_email(app: &App, token: &str, customer_id: Option<i64>, email: &str) -> AppResult<CartView> {
     let email = Email::parse(email)?;
     let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, token, customer_id).await?;
+    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
     sqlx::query("UPDATE carts SET email = $1, updated_at = $2 WHERE id = $3")
         .bind(email.as_str())
         .bind(app.now())
@@ -117,7 +123,7 @@ pub async fn set_address(
         saved => saved,
     };
     let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, token, customer_id).await?;
+    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
     let address = match choice {
         AddressChoice::Inline(a) => *a,
         AddressChoice::Saved(id) => {
@@ -148,7 +154,7 @@ pub async fn choose_shipping(
     pickup_location_id: Option<i64>,
 ) -> AppResult<CartView> {
     let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, token, customer_id).await?;
+    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
     let method = shipping::get_in(&mut tx, method_id)
         .await?
         .filter(|m| m.active)

@@ -86,8 +86,17 @@ pub(crate) async fn insert_cart(
     Ok(())
 }
 
-pub(crate) async fn touch(tx: &mut Tx, now: i64, cart_id: i64) -> AppResult<()> {
-    sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2").bind(now).bind(cart_id).execute(&mut **tx).await?;
+/// Bumps `updated_at` of an open cart, which also locks its row until the transaction
+/// ends (PostgreSQL), so concurrent changes to one cart apply one after another.
+pub(crate) async fn lock_open(tx: &mut Tx, now: i64, cart_id: i64) -> AppResult<()> {
+    let done = sqlx::query("UPDATE carts SET updated_at = $1 WHERE id = $2 AND status = 'open'")
+        .bind(now)
+        .bind(cart_id)
+        .execute(&mut **tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::conflict("cart_closed", "this cart can no longer change"));
+    }
     Ok(())
 }
 

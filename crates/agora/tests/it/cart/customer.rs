@@ -7,7 +7,12 @@ use serde_json::json;
 use super::seed::{self, SkuSpec};
 use super::{add, assert_priced, guest_cart, qty};
 
-both_backends!(customer_cart_is_private, merge_guest_cart_at_login, login_adopts_or_ignores_carts);
+both_backends!(
+    customer_cart_is_private,
+    merge_guest_cart_at_login,
+    login_adopts_or_ignores_carts,
+    concurrent_cart_creation_yields_one_cart
+);
 
 async fn customer_cart_is_private(t: &TestApp) {
     let c = &t.client;
@@ -121,4 +126,27 @@ async fn login_adopts_or_ignores_carts(t: &TestApp) {
     let body = json!({"identifier": "adopt@example.com", "password": "wrong-pass", "cart_token": g2});
     c.post("/api/v1/auth/login", &body, None).await.assert_problem(401, "invalid_credentials");
     assert_eq!(c.get(&format!("/api/v1/carts/{g2}"), None).await.body["status"], "open");
+}
+
+async fn concurrent_cart_creation_yields_one_cart(t: &TestApp) {
+    let a = seed::sku(t, SkuSpec::priced(100, 1000)).await;
+    let (_, tok) = t.customer().await;
+    let empty = json!({});
+    let requests = (0..20).map(|_| t.client.post("/api/v1/carts", &empty, Some(&tok)));
+    let tokens: Vec<String> = futures_util::future::join_all(requests)
+        .await
+        .into_iter()
+        .map(|r| {
+            assert_eq!(r.status, 200, "{}", r.text);
+            r.body["token"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert!(tokens.iter().all(|x| *x == tokens[0]), "one open cart per customer: {tokens:?}");
+    assert_eq!(t.count("carts").await, 1);
+    // Concurrent adds to the same line all count.
+    let adds = (0..20).map(|_| add(t, &tokens[0], a.id, 1, Some(&tok)));
+    for r in futures_util::future::join_all(adds).await {
+        assert_eq!(r.status, 200, "{}", r.text);
+    }
+    assert_eq!(qty(&t.client.get("/api/v1/me/cart", Some(&tok)).await.body, a.id), 20);
 }
