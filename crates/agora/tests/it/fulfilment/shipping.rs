@@ -116,6 +116,16 @@ async fn partial_shipments_tracking_and_delivery(t: &TestApp) {
         .await
         .unwrap();
     assert_eq!(held, 0);
+    // The stock ledger still explains every level after reserve, partial and full shipment.
+    let drift: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM stock s WHERE s.on_hand <> (SELECT CAST(SUM(l.on_hand_delta) AS BIGINT) FROM stock_ledger l \
+         WHERE l.sku_id = s.sku_id AND l.warehouse_id = s.warehouse_id) OR s.reserved <> (SELECT CAST(SUM(l.reserved_delta) AS BIGINT) \
+         FROM stock_ledger l WHERE l.sku_id = s.sku_id AND l.warehouse_id = s.warehouse_id)",
+    )
+    .fetch_one(t.app.db.reader())
+    .await
+    .unwrap();
+    assert_eq!(drift, 0);
 }
 
 async fn carrier_webhook_rejects_bad_signatures(t: &TestApp) {
