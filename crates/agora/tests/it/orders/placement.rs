@@ -5,7 +5,39 @@ use serde_json::json;
 
 use super::fixtures::{self, Who};
 
-both_backends!(idempotent_creation, customers_see_only_their_orders, bad_input_writes_nothing, staff_list_and_cancel);
+both_backends!(
+    idempotent_creation,
+    customers_see_only_their_orders,
+    bad_input_writes_nothing,
+    staff_list_and_cancel,
+    openapi_documents_commerce
+);
+
+async fn openapi_documents_commerce(t: &TestApp) {
+    let doc = t.client.get("/api/openapi.json", None).await.body;
+    let expected = [
+        ("/api/v1/orders", "post", "orders"),
+        ("/api/v1/orders", "get", "orders"),
+        ("/api/v1/orders/{id}", "get", "orders"),
+        ("/api/v1/orders/{id}/cancel", "post", "orders"),
+        ("/api/v1/orders/{id}/confirm-receipt", "post", "orders"),
+        ("/api/v1/admin/orders", "get", "orders"),
+        ("/api/v1/admin/orders/{id}", "get", "orders"),
+        ("/api/v1/admin/orders/{id}/cancel", "post", "orders"),
+        ("/api/v1/orders/{id}/payments", "post", "payments"),
+        ("/api/v1/payments/webhooks/sandbox", "post", "payments"),
+        ("/api/v1/admin/orders/{id}/refunds", "post", "payments"),
+        ("/api/v1/admin/orders/{id}/payments", "get", "payments"),
+        ("/sandbox/pay/{id}", "get", "payments"),
+        ("/api/v1/admin/orders/{id}/shipments", "post", "fulfilment"),
+        ("/api/v1/admin/shipments/{id}/events", "post", "fulfilment"),
+        ("/api/v1/shipping/webhooks/{carrier}", "post", "fulfilment"),
+        ("/api/v1/admin/orders/{id}/pickup", "post", "fulfilment"),
+    ];
+    for (path, method, tag) in expected {
+        assert_eq!(doc["paths"][path][method]["tags"][0], tag, "{method} {path}");
+    }
+}
 
 const WRITTEN: [&str; 6] = ["orders", "order_lines", "order_history", "idempotency_keys", "stock_reservations", "jobs"];
 
