@@ -6,7 +6,13 @@ use serde_json::json;
 use super::seed::{self, SkuSpec};
 use super::{add, assert_priced, guest_cart, qty};
 
-both_backends!(guest_cart_lines_and_totals, line_input_is_validated, cart_details_are_validated, cart_line_limit);
+both_backends!(
+    guest_cart_lines_and_totals,
+    line_input_is_validated,
+    cart_details_are_validated,
+    cart_line_limit,
+    cart_api_is_documented
+);
 
 async fn guest_cart_lines_and_totals(t: &TestApp) {
     let c = &t.client;
@@ -61,6 +67,10 @@ async fn line_input_is_validated(t: &TestApp) {
     let a = seed::sku(t, SkuSpec::priced(100, 5000)).await;
     let gone = seed::sku(t, SkuSpec::priced(100, 5)).await;
     seed::set_product_status(t, gone.product_id, "delisted").await;
+    let off = seed::sku(t, SkuSpec::priced(100, 5)).await;
+    sqlx::query("UPDATE skus SET active = 0 WHERE id = $1").bind(off.id).execute(t.app.db.writer()).await.unwrap();
+    let draft = seed::sku(t, SkuSpec::priced(100, 5)).await;
+    seed::set_product_status(t, draft.product_id, "draft").await;
     let token = guest_cart(t).await;
     let path = format!("/api/v1/carts/{token}/lines");
     let before = t.count("cart_lines").await;
@@ -75,6 +85,8 @@ async fn line_input_is_validated(t: &TestApp) {
         (json!({"sku_id": "abc", "quantity": 1}), "sku_id"),
         (json!({"sku_id": 987_654_321, "quantity": 1}), "sku_id"),
         (json!({"sku_id": gone.id, "quantity": 1}), "sku_id"),
+        (json!({"sku_id": off.id, "quantity": 1}), "sku_id"),
+        (json!({"sku_id": draft.id, "quantity": 1}), "sku_id"),
     ] {
         let r = c.post(&path, &body, None).await;
         r.assert_problem(422, "validation_failed");
@@ -167,4 +179,32 @@ async fn cart_line_limit(t: &TestApp) {
     // Existing lines can still change.
     assert_eq!(qty(&add(t, &token, ids[0], 2, None).await.body, ids[0]), 3);
     assert_eq!(t.count("cart_lines").await, 100);
+}
+
+async fn cart_api_is_documented(t: &TestApp) {
+    let doc = t.client.get("/api/openapi.json", None).await.body;
+    for (path, method) in [
+        ("/api/v1/carts", "post"),
+        ("/api/v1/me/cart", "get"),
+        ("/api/v1/carts/{token}", "get"),
+        ("/api/v1/carts/{token}/lines", "post"),
+        ("/api/v1/carts/{token}/lines/{sku_id}", "put"),
+        ("/api/v1/carts/{token}/lines/{sku_id}", "delete"),
+        ("/api/v1/carts/{token}/email", "put"),
+        ("/api/v1/carts/{token}/address", "put"),
+        ("/api/v1/carts/{token}/shipping", "put"),
+        ("/api/v1/carts/{token}/shipping-options", "get"),
+        ("/api/v1/me/addresses", "post"),
+        ("/api/v1/me/addresses/{id}", "delete"),
+        ("/api/v1/shipping-methods", "get"),
+        ("/api/v1/pickup-locations", "get"),
+        ("/api/v1/admin/shipping-methods", "post"),
+        ("/api/v1/admin/shipping-methods/{id}", "put"),
+        ("/api/v1/admin/pickup-locations", "post"),
+        ("/api/v1/admin/pickup-locations/{id}", "delete"),
+    ] {
+        let op = &doc["paths"][path][method];
+        assert_eq!(op["tags"][0], "cart", "{method} {path} documented with tag cart");
+    }
+    assert!(doc["components"]["schemas"]["CartView"].is_object());
 }
