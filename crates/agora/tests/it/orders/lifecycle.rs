@@ -15,18 +15,35 @@ async fn purchase_loop_end_to_end(t: &TestApp) {
     let (customer_id, bearer) = t.customer().await;
     let sku = fixtures::sku(t, 2_500, 10).await;
     let method = fixtures::delivery(t).await;
-    let cart = fixtures::cart(t, Some(customer_id), &[(sku, 2)], method, None).await;
+    // The cart, over HTTP like a shopper.
+    let c = &t.client;
+    let r = c.post("/api/v1/carts", &json!({}), Some(&bearer)).await;
+    assert!(r.status == 200 || r.status == 201, "{}", r.text);
+    let cart = r.body["token"].as_str().unwrap().to_string();
+    let r = c.post(&format!("/api/v1/carts/{cart}/lines"), &json!({"sku_id": sku, "quantity": 2}), Some(&bearer)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let address = json!({"recipient": "Li Mei", "phone": "+8613800138000", "country": "CN", "city": "Shanghai", "line1": "1 Nanjing Rd"});
+    let r = c.put(&format!("/api/v1/carts/{cart}/address"), &json!({"address": address}), Some(&bearer)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    let r = c.put(&format!("/api/v1/carts/{cart}/shipping"), &json!({"method_id": method}), Some(&bearer)).await;
+    assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["totals"]["grand_total"], 5_800);
     let (order, who) = fixtures::placed(t, &cart, Some(&bearer)).await;
     let r = fixtures::get(t, &format!("/api/v1/orders/{order}"), &who).await;
     assert_eq!(r.status, 200, "{}", r.text);
+    assert_eq!(r.body["customer_id"], customer_id);
     assert_eq!(r.body["status"], "pending_payment");
     assert_eq!(r.body["payment_state"], "unpaid");
     assert_eq!(r.body["grand_total"], 5_800, "2 × 25.00 + 8.00 shipping: {}", r.text);
     assert_eq!(r.body["lines"][0]["quantity"], 2);
+    assert_eq!(r.body["shipping_address"]["city"], "Shanghai");
     assert_eq!(fixtures::stock(t, sku).await, (10, 2));
     // The cart is closed once ordered.
-    let cart_view = agora_app::cart::get_cart(&t.app, &cart, Some(customer_id)).await.unwrap();
-    assert_eq!(cart_view.status, "ordered");
+    let r = c.get(&format!("/api/v1/carts/{cart}"), Some(&bearer)).await;
+    assert_eq!(r.body["status"], "ordered", "{}", r.text);
+    c.post(&format!("/api/v1/carts/{cart}/lines"), &json!({"sku_id": sku, "quantity": 1}), Some(&bearer))
+        .await
+        .assert_problem(409, "cart_closed");
 
     // Pay on the sandbox's page: the shop learns about it only from the notification job.
     let r = fixtures::post(t, &format!("/api/v1/orders/{order}/payments"), &json!({}), &who).await;
