@@ -54,7 +54,8 @@ impl MakeRequestId for RequestIds {
 
 /// All API routes with their OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::auth::api::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::api::routes())
         .merge(crate::cart::api::routes())
         .merge(crate::orders::api::routes())
         .merge(crate::payments::api::routes())
