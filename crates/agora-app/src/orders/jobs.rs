@@ -44,7 +44,8 @@ pub async fn payment_timeout(app: &App, job: &Job) -> AppResult<()> {
     let mut tx = app.db.begin().await?;
     let mut order = store::lock(&mut tx, order_id).await?;
     if order.status()? == OrderStatus::PendingPayment && order.paid_total < order.grand_total {
-        transition(app, &mut tx, &mut order, OrderEvent::Cancel, "system", "payment_timeout").await?;
+        // A partial capture (if any) is given back.
+        super::cancel_and_refund(app, &mut tx, &mut order, "system", "payment_timeout", None).await?;
     }
     tx.commit().await?;
     Ok(())

@@ -130,6 +130,23 @@ pub async fn confirm_receipt(app: &App, id: i64, viewer: &Viewer) -> AppResult<O
     Ok(order)
 }
 
+/// Cancels a locked order and refunds, through the provider, whatever was collected on it.
+pub async fn cancel_and_refund(
+    app: &App,
+    tx: &mut Tx,
+    order: &mut OrderRow,
+    actor: &str,
+    note: &str,
+    staff_id: Option<i64>,
+) -> AppResult<()> {
+    transition(app, tx, order, OrderEvent::Cancel, actor, note).await?;
+    let outstanding = order.paid_total - order.refunded_total;
+    if outstanding > 0 {
+        crate::payments::refund_in_tx(app, tx, order, outstanding, note, staff_id).await?;
+    }
+    Ok(())
+}
+
 /// Staff cancels an order; a paid order is refunded in full through the provider.
 pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor) -> AppResult<OrderRow> {
     if reason.chars().count() > 500 {
@@ -140,11 +157,7 @@ pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor) ->
     let before = views::snapshot(&order);
     let staff = format!("staff:{}", actor.staff_id);
     let note = if reason.is_empty() { "cancelled by staff" } else { reason };
-    transition(app, &mut tx, &mut order, OrderEvent::Cancel, &staff, note).await?;
-    let outstanding = order.paid_total - order.refunded_total;
-    if outstanding > 0 {
-        crate::payments::refund_in_tx(app, &mut tx, &mut order, outstanding, note, Some(actor.staff_id)).await?;
-    }
+    cancel_and_refund(app, &mut tx, &mut order, &staff, note, Some(actor.staff_id)).await?;
     let after = store::lock(&mut tx, id).await?;
     let change = audit::Change {
         action: "order.cancel",

@@ -8,7 +8,8 @@ use crate::orders::fixtures::{self, Who};
 both_backends!(
     signature_and_staleness_rejected,
     duplicates_and_out_of_order_applied_once,
-    notification_retried_until_acknowledged
+    notification_retried_until_acknowledged,
+    partial_capture_refunded_when_the_order_times_out
 );
 
 const HOOK: &str = "/api/v1/payments/webhooks/sandbox";
@@ -160,6 +161,15 @@ async fn notification_retried_until_acknowledged(t: &TestApp) {
             .await
             .unwrap();
     assert_eq!((attempts, delivered), (1, None));
+    // The second delivery reaches the shop but gets a non-2xx answer (404).
+    sqlx::query("UPDATE sandbox_notifications SET notify_url = $1 WHERE payment_id = $2")
+        .bind(format!("{}/api/v1/payments/webhooks/elsewhere", t.base_url))
+        .bind(&reference)
+        .execute(t.app.db.writer())
+        .await
+        .unwrap();
+    assert_eq!(t.advance_and_run(agora_app::jobs::backoff_ms(1)).await, 1);
+    assert_eq!(status(t, order, &who).await["status"], "pending_payment");
     // The wallet's endpoint is fixed; the retry waits for its backoff.
     let url = format!("{}/api/v1/payments/webhooks/sandbox", t.base_url);
     sqlx::query("UPDATE sandbox_notifications SET notify_url = $1 WHERE payment_id = $2")
@@ -169,7 +179,8 @@ async fn notification_retried_until_acknowledged(t: &TestApp) {
         .await
         .unwrap();
     assert_eq!(t.run_jobs().await, 0, "not due before the backoff");
-    assert_eq!(t.advance_and_run(agora_app::jobs::backoff_ms(1)).await, 1);
+    assert_eq!(t.advance_and_run(agora_app::jobs::backoff_ms(2) - 1_000).await, 0);
+    assert_eq!(t.advance_and_run(1_000).await, 1);
     assert_eq!(status(t, order, &who).await["status"], "paid");
     let (attempts, delivered): (i64, Option<i64>) =
         sqlx::query_as("SELECT attempts, delivered_at FROM sandbox_notifications WHERE payment_id = $1")
@@ -177,7 +188,27 @@ async fn notification_retried_until_acknowledged(t: &TestApp) {
             .fetch_one(t.app.db.reader())
             .await
             .unwrap();
-    assert_eq!(attempts, 2);
+    assert_eq!(attempts, 3);
     assert!(delivered.is_some());
     assert_eq!(agora_app::jobs::pending_count(&t.app).await.unwrap(), 1, "only the payment-timeout job is left");
+}
+
+async fn partial_capture_refunded_when_the_order_times_out(t: &TestApp) {
+    let (order, who, reference) = pending_order(t).await;
+    // The wallet collected only part of the amount.
+    for sql in [
+        "UPDATE payments SET amount = 500 WHERE provider_ref = $1",
+        "UPDATE sandbox_payments SET amount = 500 WHERE id = $1",
+    ] {
+        sqlx::query(sql).bind(&reference).execute(t.app.db.writer()).await.unwrap();
+    }
+    assert_eq!(fixtures::sandbox(t, &reference, "succeed").await.status, 200);
+    t.run_jobs().await;
+    let body = status(t, order, &who).await;
+    assert_eq!((body["status"].clone(), body["paid_total"].clone()), (json!("pending_payment"), json!(500)));
+    t.advance_and_run(t.app.settings.payment_timeout_ms).await;
+    let body = status(t, order, &who).await;
+    assert_eq!(body["status"], "cancelled");
+    assert_eq!(body["refunded_total"], 500);
+    assert_eq!(fixtures::ledger_sum(t, order).await, 0);
 }
