@@ -106,8 +106,9 @@ pub(crate) fn attrs_of(text: &str) -> serde_json::Value {
 /// Reads the cart's lines, stock and shipping method and prices it.
 pub(crate) async fn build(app: &App, cart: CartRow) -> AppResult<CartView> {
     let rows = store::lines(app.db.reader(), cart.id).await?;
+    // A retired method no longer counts as chosen (checkout would refuse it).
     let method = match cart.shipping_method_id {
-        Some(id) => shipping::get(app, id).await?,
+        Some(id) => shipping::get(app, id).await?.filter(|m| m.active),
         None => None,
     };
     let ids: Vec<i64> = rows.iter().map(|l| l.sku_id).collect();

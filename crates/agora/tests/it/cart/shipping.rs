@@ -123,6 +123,12 @@ async fn shipping_fees_per_rule(t: &TestApp) {
     let r = c.put(&format!("/api/v1/carts/{token}/shipping"), &json!({"method_id": "fast"}), None).await;
     assert!(r.names_field("method_id"), "{}", r.text);
     assert_eq!(c.get(&format!("/api/v1/carts/{token}"), None).await.body["shipping"]["code"], "weight");
+    // Retiring the method un-chooses it: no fee, and it is no longer offered.
+    assert_eq!(c.delete(&format!("{ADMIN}/{weight}"), Some(&staff)).await.status, 204);
+    let r = c.get(&format!("/api/v1/carts/{token}"), None).await;
+    assert!(r.body["shipping"].is_null(), "{}", r.text);
+    assert_eq!(r.body["totals"]["shipping_total"], 0);
+    assert_eq!(c.get(&options, None).await.body.as_array().map(Vec::len), Some(3));
 }
 
 async fn pickup_needs_a_location(t: &TestApp) {
