@@ -115,7 +115,7 @@ pub async fn cancel_by_customer(app: &App, id: i64, viewer: &Viewer) -> AppResul
             event: OrderEvent::Cancel,
         }));
     }
-    transition(app, &mut tx, &mut order, OrderEvent::Cancel, &customer_actor(viewer), "cancelled by customer").await?;
+    cancel_and_refund(app, &mut tx, &mut order, &customer_actor(viewer), "cancelled by customer", None).await?;
     tx.commit().await?;
     Ok(order)
 }
