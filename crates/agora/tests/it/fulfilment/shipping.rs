@@ -45,6 +45,18 @@ async fn partial_shipments_tracking_and_delivery(t: &TestApp) {
     assert!(r.names_field("lines[0].order_line_id"), "{}", r.text);
     let r = t.client.post(&ship, &json!({"carrier": "", "tracking_number": "A1"}), Some(&admin)).await;
     assert!(r.names_field("carrier"), "{}", r.text);
+    let r = t.client.post(&ship, &json!({"carrier": "sf", "tracking_number": "9".repeat(101)}), Some(&admin)).await;
+    r.assert_problem(422, "validation_failed");
+    assert!(r.names_field("tracking_number"), "{}", r.text);
+    let r = t
+        .client
+        .post(
+            &ship,
+            &json!({"carrier": "sf", "tracking_number": "A1", "lines": [{"order_line_id": tea_line, "quantity": 0}]}),
+            Some(&admin),
+        )
+        .await;
+    assert!(r.names_field("lines[0].quantity"), "{}", r.text);
     assert_eq!((t.count("shipments").await, t.count("stock_ledger").await), before);
 
     // First parcel: one tea.
