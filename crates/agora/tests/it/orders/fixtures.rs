@@ -60,7 +60,18 @@ pub async fn warehouse(t: &TestApp) -> i64 {
 /// A listed product in its own category with one SKU priced `price` (CNY) and `stock`
 /// units received through the stock ledger. Returns the SKU id.
 pub async fn sku(t: &TestApp, price: i64, stock: i64) -> i64 {
+    sku_of(t, 1, price, stock).await
+}
+
+/// Like [`sku`], sold by merchant `merchant` (created if needed).
+pub async fn sku_of(t: &TestApp, merchant: i64, price: i64, stock: i64) -> i64 {
     let wh = warehouse(t).await;
+    sqlx::query("INSERT INTO merchants (id, name, status, created_at) VALUES ($1, 'Other', 'active', $2) ON CONFLICT DO NOTHING")
+        .bind(merchant)
+        .bind(t.app.now())
+        .execute(t.app.db.writer())
+        .await
+        .expect("merchant");
     let now = t.app.now();
     let tag = agora_app::crypto::random_code(10).to_lowercase();
     let category = scalar(
@@ -73,8 +84,8 @@ pub async fn sku(t: &TestApp, price: i64, stock: i64) -> i64 {
     let product = scalar(
         t,
         "INSERT INTO products (merchant_id, category_id, slug, status, currency, min_price, created_at, updated_at, listed_at) \
-         VALUES (1, $1, $2, 'listed', 'CNY', $3, $4, $4, $4) RETURNING id",
-        &[json!(category), json!(format!("p-{tag}")), json!(price), json!(now)],
+         VALUES ($1, $2, $3, 'listed', 'CNY', $4, $5, $5, $5) RETURNING id",
+        &[json!(merchant), json!(category), json!(format!("p-{tag}")), json!(price), json!(now)],
     )
     .await;
     for (locale, title) in [("en", "Oolong tea"), ("zh-CN", "乌龙茶")] {

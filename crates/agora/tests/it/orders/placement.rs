@@ -10,8 +10,33 @@ both_backends!(
     customers_see_only_their_orders,
     bad_input_writes_nothing,
     staff_list_and_cancel,
-    openapi_documents_commerce
+    openapi_documents_commerce,
+    one_order_per_merchant
 );
+
+async fn one_order_per_merchant(t: &TestApp) {
+    let tea = fixtures::sku(t, 1_000, 5).await;
+    let cup = fixtures::sku_of(t, 2, 700, 5).await;
+    let method = fixtures::delivery(t).await;
+    let cart = fixtures::cart(t, None, &[(tea, 2), (cup, 1)], method, None).await;
+    let r = fixtures::place(t, &cart, Some("split"), &Who::Nobody).await;
+    assert_eq!(r.status, 201, "{}", r.text);
+    let orders = r.body["orders"].as_array().unwrap();
+    assert_eq!(orders.len(), 2);
+    assert_eq!((orders[0]["merchant_id"].clone(), orders[1]["merchant_id"].clone()), (json!(1), json!(2)));
+    assert_eq!(orders[0]["grand_total"], 2_800, "items 20.00 + shipping 8.00");
+    assert_eq!(orders[1]["grand_total"], 700, "shipping charged once");
+    assert_eq!(orders[1]["lines"][0]["sku_id"], cup);
+    let guest = Who::Guest(r.body["access_token"].as_str().unwrap().to_string());
+    for o in orders {
+        assert_eq!(fixtures::get(t, &format!("/api/v1/orders/{}", o["id"]), &guest).await.status, 200);
+    }
+    assert_eq!(fixtures::stock(t, tea).await, (5, 2));
+    assert_eq!(fixtures::stock(t, cup).await, (5, 1));
+    let again = fixtures::place(t, &cart, Some("split"), &Who::Nobody).await;
+    assert_eq!(again.status, 200, "{}", again.text);
+    assert_eq!(again.body["orders"].as_array().unwrap().len(), 2);
+}
 
 async fn openapi_documents_commerce(t: &TestApp) {
     let doc = t.client.get("/api/openapi.json", None).await.body;
