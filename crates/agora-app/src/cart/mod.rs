@@ -30,7 +30,7 @@ pub use shipping::{
     NewShippingMethod, ShippingMethod, create_shipping_method, deactivate_shipping_method, list_shipping_methods,
     update_shipping_method,
 };
-pub use view::{CartLine, CartView, ChosenShipping};
+pub use view::{CartLine, CartView, ChosenShipping, localize};
 
 use agora_domain::Email;
 use serde::Serialize;

@@ -5,8 +5,9 @@ use sqlx::{AnyPool, FromRow};
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 
-/// Locale whose product title a cart line shows (falls back to any other locale).
-pub(crate) const TITLE_LOCALE: &str = "zh-CN";
+/// Locale of the product titles on cart lines and orders (the shop default, as in the
+/// catalog); falls back to any other locale the product has. See [`super::localize`].
+pub(crate) const TITLE_LOCALE: &str = "en";
 
 #[derive(Debug, Clone, FromRow)]
 pub(crate) struct CartRow {
@@ -211,4 +212,21 @@ pub(crate) async fn pickup_location_active(tx: &mut Tx, id: i64) -> AppResult<bo
         .fetch_one(&mut **tx)
         .await?;
     Ok(n > 0)
+}
+
+/// Titles of `product_ids` in `locale` (products without one are absent).
+pub(crate) async fn titles(pool: &AnyPool, locale: &str, product_ids: &[i64]) -> AppResult<Vec<(i64, String)>> {
+    if product_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let placeholders: Vec<String> = (2..product_ids.len() + 2).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "SELECT product_id, title FROM product_texts WHERE locale = $1 AND product_id IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query_as::<_, (i64, String)>(sqlx::AssertSqlSafe(sql)).bind(locale);
+    for id in product_ids {
+        query = query.bind(*id);
+    }
+    Ok(query.fetch_all(pool).await?)
 }

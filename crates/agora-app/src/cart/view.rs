@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use agora_domain::{Currency, PriceLine, PricingInput, ShippingRule, Totals};
+use agora_domain::{Currency, Locale, PriceLine, PricingInput, ShippingRule, Totals};
 use serde::Serialize;
 use utoipa::ToSchema;
 
@@ -167,4 +167,23 @@ pub(crate) fn assemble(
         created_at: cart.created_at,
         updated_at: cart.updated_at,
     })
+}
+
+/// Shows line titles in `locale` where the product has one (cart reads are built in the
+/// shop's default locale; this swaps titles with one query).
+pub async fn localize(app: &App, view: &mut CartView, locale: Locale) -> AppResult<()> {
+    if locale.as_str() == store::TITLE_LOCALE {
+        return Ok(());
+    }
+    let mut ids: Vec<i64> = view.lines.iter().map(|l| l.product_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let titles: HashMap<i64, String> =
+        store::titles(app.db.reader(), locale.as_str(), &ids).await?.into_iter().collect();
+    for line in &mut view.lines {
+        if let Some(title) = titles.get(&line.product_id) {
+            line.title.clone_from(title);
+        }
+    }
+    Ok(())
 }

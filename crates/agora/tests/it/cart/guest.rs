@@ -22,7 +22,7 @@ async fn guest_cart_lines_and_totals(t: &TestApp) {
     let r = add(t, &token, a.id, 2, None).await;
     assert_eq!(r.status, 200, "{}", r.text);
     let line = &r.body["lines"][0];
-    assert_eq!(line["title"], "Tea cup（中文）");
+    assert_eq!(line["title"], "Tea cup");
     assert_eq!(line["attrs"]["colour"], "red");
     assert_eq!((line["unit_price"].as_i64(), line["available"].as_i64()), (Some(1250), Some(5)));
     assert_eq!((line["in_stock"].as_bool(), line["purchasable"].as_bool()), (Some(true), Some(true)));
@@ -52,6 +52,21 @@ async fn guest_cart_lines_and_totals(t: &TestApp) {
     assert_eq!(r.body["lines"][0]["purchasable"], false);
     assert_eq!(r.body["totals"]["subtotal"], 4 * 1250 + 7 * 450);
     assert_priced(t, &r.body);
+
+    // Titles follow ?locale=, else Accept-Language (falling back to another locale's title).
+    let view = format!("/api/v1/carts/{token}");
+    let r = c.get(&format!("{view}?locale=zh-CN"), None).await;
+    assert_eq!(r.body["lines"][0]["title"], "Tea cup（中文）");
+    let r = c.put(&format!("/api/v1/carts/{token}/email?locale=zh-cn"), &json!({"email": "a@b.cn"}), None).await;
+    assert_eq!(r.body["lines"][1]["title"], "Tea cup（中文）");
+    let raw = c.raw().get(c.url(&view)).header("accept-language", "zh-CN,zh;q=0.9,en;q=0.5").send().await.unwrap();
+    let body: serde_json::Value = raw.json().await.unwrap();
+    assert_eq!(body["lines"][0]["title"], "Tea cup（中文）");
+    let r = c.get(&format!("{view}?locale=zh-TW"), None).await;
+    assert_eq!(r.body["lines"][0]["title"], "Tea cup", "no zh-TW title: default kept");
+    let r = c.get(&format!("{view}?locale=fr"), None).await;
+    r.assert_problem(422, "validation_failed");
+    assert!(r.names_field("locale"));
 
     // Remove by DELETE and by setting 0.
     let r = c.delete(&lines, None).await;
