@@ -70,6 +70,9 @@ fn dispatch<'a>(app: &'a App, job: &'a Job) -> HandlerFuture<'a> {
     #[allow(clippy::match_single_binding)]
     match job.kind.as_str() {
         // Each feature adds its kinds here, e.g. `catalog::jobs::PUBLISH => Box::pin(catalog::jobs::publish(app, job)),`
+        crate::orders::jobs::PAYMENT_TIMEOUT => Box::pin(crate::orders::jobs::payment_timeout(app, job)),
+        crate::orders::jobs::AUTO_COMPLETE => Box::pin(crate::orders::jobs::auto_complete(app, job)),
+        crate::payments::sandbox::NOTIFY_JOB => Box::pin(crate::payments::sandbox::notify(app, job)),
         other => {
             let kind = other.to_string();
             Box::pin(async move { Err(AppError::Internal(format!("unknown job kind {kind}"))) })

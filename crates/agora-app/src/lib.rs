@@ -4,15 +4,19 @@
 
 pub mod audit;
 pub mod auth;
+pub mod cart;
 pub mod clock;
 pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod error;
 pub mod events;
+pub mod fulfilment;
 pub mod inventory;
 pub mod jobs;
+pub mod orders;
 pub mod page;
+pub mod payments;
 pub mod settings;
 pub mod stats;
 

@@ -1,13 +1,17 @@
 //! Agora's HTTP layer: a thin axum application over `agora-app`.
 
 pub mod auth;
+pub mod cart;
 pub mod error;
 pub mod extract;
+pub mod fulfilment;
 pub mod hooks;
 pub mod input;
 pub mod inventory;
 pub mod metrics;
 pub mod ops;
+pub mod orders;
+pub mod payments;
 pub mod router;
 pub mod state;
 

@@ -31,6 +31,10 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         (name = "auth", description = "Customer accounts and sessions"),
         (name = "staff", description = "Staff accounts, roles and the audit log"),
         (name = "inventory", description = "Warehouses, stock levels, the stock ledger, low-stock alerts and availability"),
+        (name = "cart", description = "Carts, address book, shipping methods and pickup locations"),
+        (name = "orders", description = "Placing orders, order views, cancellation and confirmation"),
+        (name = "payments", description = "Payments, the sandbox wallet, provider webhooks, refunds and the ledger"),
+        (name = "fulfilment", description = "Shipments, tracking, the carrier webhook and store pickup"),
     )
 )]
 struct ApiDoc;
@@ -54,6 +58,10 @@ fn api() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(crate::auth::api::routes())
         .merge(crate::inventory::api::routes())
+        .merge(crate::cart::api::routes())
+        .merge(crate::orders::api::routes())
+        .merge(crate::payments::api::routes())
+        .merge(crate::fulfilment::api::routes())
 }
 
 /// The OpenAPI document of the whole API.

@@ -20,4 +20,4 @@ pub mod warehouses;
 
 pub use checks::MAX_QUANTITY;
 pub use ledger::{Movement, MovementKind};
-pub use reservations::{Reservation, available, fulfil, release, reserve};
+pub use reservations::{Reservation, available, fulfil, fulfil_partial, release, reserve};

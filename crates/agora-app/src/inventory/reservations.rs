@@ -198,3 +198,56 @@ pub async fn available(pool: &AnyPool, sku_ids: &[i64]) -> AppResult<HashMap<i64
     }
     Ok(out)
 }
+
+/// Fulfils `quantity` units of one SKU from the document's held reservations (a partial
+/// shipment), warehouse by warehouse: an outbound movement each. A reservation fully used
+/// becomes `fulfilled`; a partly used one keeps holding the rest. Fails with
+/// `InsufficientStock` when less is held (the caller rolls back).
+pub async fn fulfil_partial(
+    tx: &mut Tx,
+    now: i64,
+    ref_type: &str,
+    ref_id: i64,
+    sku_id: i64,
+    quantity: i64,
+) -> AppResult<Vec<Reservation>> {
+    let mut left = quantity;
+    let mut taken = Vec::new();
+    for r in held(tx, ref_type, ref_id).await?.into_iter().filter(|r| r.sku_id == sku_id) {
+        if left == 0 {
+            break;
+        }
+        let take = r.quantity.min(left);
+        let movement = Movement {
+            sku_id,
+            warehouse_id: r.warehouse_id,
+            kind: MovementKind::Outbound,
+            on_hand_delta: -take,
+            reserved_delta: -take,
+            ref_type,
+            ref_id: ref_id.to_string(),
+            reason: "",
+            staff_id: None,
+        };
+        ledger::apply_or_fail(tx, now, &movement).await?;
+        sqlx::query(
+            "UPDATE stock_reservations SET status = CASE WHEN quantity = $1 THEN 'fulfilled' ELSE status END, \
+             quantity = CASE WHEN quantity = $1 THEN quantity ELSE quantity - $1 END, updated_at = $2 \
+             WHERE ref_type = $3 AND ref_id = $4 AND sku_id = $5 AND warehouse_id = $6 AND status = 'held'",
+        )
+        .bind(take)
+        .bind(now)
+        .bind(ref_type)
+        .bind(ref_id)
+        .bind(sku_id)
+        .bind(r.warehouse_id)
+        .execute(&mut **tx)
+        .await?;
+        left -= take;
+        taken.push(Reservation { sku_id, warehouse_id: r.warehouse_id, quantity: take });
+    }
+    if left > 0 {
+        return Err(AppError::InsufficientStock { sku_id });
+    }
+    Ok(taken)
+}

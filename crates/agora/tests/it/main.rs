@@ -22,6 +22,10 @@ macro_rules! both_backends {
 }
 
 mod auth;
+mod cart;
 mod cli;
+mod fulfilment;
 mod inventory;
 mod ops;
+mod orders;
+mod payments;

@@ -1,0 +1,3 @@
+//! Fulfilment endpoints: shipments, tracking events, the carrier webhook, store pickup.
+
+pub mod api;

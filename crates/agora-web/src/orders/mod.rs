@@ -1,0 +1,3 @@
+//! Order endpoints: placement, customer and guest views, cancellation, staff views.
+
+pub mod api;

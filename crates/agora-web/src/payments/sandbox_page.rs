@@ -1,0 +1,73 @@
+//! The sandbox wallet's own pages (not part of the shop's API): a minimal HTML page with
+//! Pay and Fail buttons. Every value shown is HTML-escaped.
+
+use agora_app::payments::sandbox::{self, SandboxPayment};
+use axum::extract::State;
+use axum::response::Html;
+
+use crate::error::ApiResult;
+use crate::input::Path;
+use crate::state::AppState;
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn money(amount: i64, currency: &str) -> String {
+    format!("{}.{:02} {}", amount / 100, (amount % 100).abs(), currency)
+}
+
+fn render(p: &SandboxPayment, message: &str) -> Html<String> {
+    let id = escape(&p.id);
+    let buttons = if p.status == "succeeded" {
+        String::new()
+    } else {
+        format!(
+            "<form method=\"post\" action=\"/sandbox/pay/{id}/succeed\"><button type=\"submit\">Pay</button></form>\
+             <form method=\"post\" action=\"/sandbox/pay/{id}/fail\"><button type=\"submit\">Fail</button></form>"
+        )
+    };
+    Html(format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sandbox wallet</title></head><body>\
+         <h1>Sandbox wallet</h1><p>{}</p><p>Amount: {}</p><p>Status: {}</p><p>{}</p>{buttons}</body></html>",
+        escape(&p.subject),
+        escape(&money(p.amount, &p.currency)),
+        escape(&p.status),
+        escape(message),
+    ))
+}
+
+/// The sandbox provider's pay page.
+#[utoipa::path(get, path = "/sandbox/pay/{id}", tag = "payments", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = crate::error::Problem)))]
+pub async fn page(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Html<String>> {
+    let p = sandbox::find(&state.app, &id).await?;
+    Ok(render(&p, ""))
+}
+
+/// The buyer pays: the sandbox notifies the shop asynchronously.
+#[utoipa::path(post, path = "/sandbox/pay/{id}/succeed", tag = "payments", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = crate::error::Problem)))]
+pub async fn succeed(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Html<String>> {
+    let p = sandbox::complete(&state.app, &id, true).await?;
+    Ok(render(&p, "Payment complete. The shop will be notified."))
+}
+
+/// The payment fails (e.g. the buyer cancels in the wallet).
+#[utoipa::path(post, path = "/sandbox/pay/{id}/fail", tag = "payments", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/html", body = String), (status = 404, body = crate::error::Problem)))]
+pub async fn fail(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult<Html<String>> {
+    let p = sandbox::complete(&state.app, &id, false).await?;
+    Ok(render(&p, "Payment failed."))
+}

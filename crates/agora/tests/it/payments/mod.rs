@@ -1,0 +1,5 @@
+//! Payments: the signed webhook (signature, staleness, duplicates, order of events),
+//! notification retries, refunds and ledger reconciliation.
+
+mod refunds;
+mod webhook;
