@@ -1,6 +1,7 @@
 //! Agora's HTTP layer: a thin axum application over `agora-app`.
 
 pub mod auth;
+pub mod catalog;
 pub mod error;
 pub mod extract;
 pub mod hooks;

@@ -30,6 +30,8 @@ pub const BODY_LIMIT: usize = 256 * 1024;
     tags(
         (name = "auth", description = "Customer accounts and sessions"),
         (name = "staff", description = "Staff accounts, roles and the audit log"),
+        (name = "catalog", description = "Categories, product listing and detail, media files"),
+        (name = "catalog-admin", description = "Catalog administration: categories, products, SKUs, images, lifecycle"),
     )
 )]
 struct ApiDoc;
@@ -50,7 +52,11 @@ impl MakeRequestId for RequestIds {
 
 /// All API routes with their OpenAPI description.
 fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(ApiDoc::openapi()).merge(crate::auth::api::routes())
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(crate::auth::api::routes())
+        .merge(crate::catalog::api::routes())
+        .merge(crate::catalog::admin::routes())
+        .merge(crate::catalog::media::routes())
 }
 
 /// The OpenAPI document of the whole API.

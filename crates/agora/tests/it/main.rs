@@ -22,4 +22,5 @@ macro_rules! both_backends {
 }
 
 mod auth;
+mod catalog;
 mod ops;

@@ -1,0 +1,430 @@
+//! Shopper reads, all served from the in-memory [`Snapshot`]: the category tree, the product
+//! listing (filters, sorts, cursor pagination, facets) and product detail.
+
+use std::collections::{BTreeMap, HashMap};
+
+use agora_domain::Locale;
+use serde::Serialize;
+use utoipa::ToSchema;
+
+use super::cache::{Crumb, Entry, Snapshot, locale_index};
+use super::model::{Image, Names, Product, ProductText};
+use crate::App;
+use crate::error::{AppError, AppResult};
+use crate::page;
+
+/// Listing order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Newest = 0,
+    PriceAsc = 1,
+    PriceDesc = 2,
+    Sales = 3,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 4] = [Sort::Newest, Sort::PriceAsc, Sort::PriceDesc, Sort::Sales];
+
+    fn parse(s: &str) -> Option<Sort> {
+        match s {
+            "newest" => Some(Sort::Newest),
+            "price_asc" => Some(Sort::PriceAsc),
+            "price_desc" => Some(Sort::PriceDesc),
+            "sales" => Some(Sort::Sales),
+            _ => None,
+        }
+    }
+
+    /// A total order key: ascending rank is the listing order (ties broken by id).
+    pub fn rank(self, p: &Product) -> (i64, i64) {
+        match self {
+            Sort::Newest => (-p.created_at, -p.id),
+            Sort::PriceAsc => (p.min_price, p.id),
+            Sort::PriceDesc => (-p.min_price, -p.id),
+            Sort::Sales => (-p.sales_count, -p.id),
+        }
+    }
+}
+
+/// One item of the shopper listing.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ListItem<'a> {
+    pub id: i64,
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub brand: &'a str,
+    pub price: i64,
+    pub list_price: Option<i64>,
+    pub currency: &'a str,
+    pub image: Option<&'a str>,
+    pub category_id: i64,
+    pub breadcrumb: Vec<Crumb>,
+    pub tags: &'a [String],
+    pub sales_count: i64,
+    pub created_at: i64,
+}
+
+pub(crate) fn item_json(snap: &Snapshot, p: &Product, list_price: Option<i64>, locale: Locale) -> String {
+    let item = ListItem {
+        id: p.id,
+        slug: &p.slug,
+        title: p.title(locale),
+        brand: &p.brand,
+        price: p.min_price,
+        list_price,
+        currency: &p.currency,
+        image: p.images.first().map(|i| i.url.as_str()),
+        category_id: p.category_id,
+        breadcrumb: snap.breadcrumb(p.category_id, locale),
+        tags: &p.tags,
+        sales_count: p.sales_count,
+        created_at: p.created_at,
+    };
+    serde_json::to_string(&item).unwrap_or_default()
+}
+
+/// A parsed listing request.
+#[derive(Debug, Clone, Default)]
+pub struct ListingQuery {
+    /// Category id or slug; descendants are included.
+    pub category: Option<String>,
+    pub tag: Option<String>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    /// `attr.<name>=v1,v2`: product attribute or SKU axis value (one of the listed values).
+    pub attrs: Vec<(String, Vec<String>)>,
+    pub sort: Option<Sort>,
+    pub limit: i64,
+    cursor: Option<(i64, i64)>,
+    pub facets: Vec<String>,
+    pub locale: Locale,
+}
+
+/// The locale of a request: `?locale=` first, then `Accept-Language`, then English.
+pub fn request_locale(param: Option<&str>, accept_language: Option<&str>) -> AppResult<Locale> {
+    match param {
+        Some(raw) => Locale::parse(raw).map_err(|_| AppError::invalid("locale", "must be one of en, zh-CN, zh-TW")),
+        None => Ok(accept_language.map(Locale::from_accept_language).unwrap_or_default()),
+    }
+}
+
+fn int(field: &str, raw: &str) -> AppResult<i64> {
+    raw.parse().map_err(|_| AppError::invalid(field, "must be an integer"))
+}
+
+impl ListingQuery {
+    /// Parses query pairs; unknown parameters are refused so typos do not silently widen.
+    pub fn parse(pairs: &[(String, String)], accept_language: Option<&str>) -> AppResult<ListingQuery> {
+        let mut q = ListingQuery::default();
+        let mut locale = None;
+        let mut limit = None;
+        let mut cursor = None;
+        for (key, value) in pairs {
+            match key.as_str() {
+                "category" => q.category = Some(value.clone()),
+                "tag" => q.tag = Some(value.clone()),
+                "min_price" => q.min_price = Some(int("min_price", value)?),
+                "max_price" => q.max_price = Some(int("max_price", value)?),
+                "limit" => limit = Some(int("limit", value)?),
+                "cursor" => cursor = Some(value.clone()),
+                "locale" => locale = Some(value.clone()),
+                "sort" => {
+                    let sort = Sort::parse(value)
+                        .ok_or_else(|| AppError::invalid("sort", "must be newest, price_asc, price_desc or sales"))?;
+                    q.sort = Some(sort);
+                }
+                "facets" => {
+                    q.facets = value.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+                }
+                other => match other.strip_prefix("attr.") {
+                    Some(name) if !name.is_empty() => {
+                        let values = value.split(',').map(|v| v.trim().to_string()).collect();
+                        q.attrs.push((name.to_string(), values));
+                    }
+                    _ => return Err(AppError::invalid(other, "unknown query parameter")),
+                },
+            }
+        }
+        q.limit = page::limit(limit)?;
+        q.locale = request_locale(locale.as_deref(), accept_language)?;
+        let sort = q.sort.unwrap_or(Sort::Newest);
+        if let Some(c) = cursor {
+            let parts = page::decode_cursor(&c, 3)?;
+            if parts[0] != sort as i64 {
+                return Err(AppError::invalid("cursor", "cursor belongs to another sort order"));
+            }
+            q.cursor = Some((parts[1], parts[2]));
+        }
+        Ok(q)
+    }
+
+    fn matches(&self, p: &Product) -> bool {
+        if let Some(tag) = &self.tag
+            && !p.tags.iter().any(|t| t == tag)
+        {
+            return false;
+        }
+        if self.min_price.is_some_and(|m| p.min_price < m) || self.max_price.is_some_and(|m| p.min_price > m) {
+            return false;
+        }
+        let mut sku_filters = Vec::new();
+        for (name, values) in &self.attrs {
+            match p.attributes.get(name) {
+                Some(v) => {
+                    if !values.contains(v) {
+                        return false;
+                    }
+                }
+                None => sku_filters.push((name, values)),
+            }
+        }
+        sku_filters.is_empty()
+            || p.skus.iter().any(|s| {
+                sku_filters.iter().all(|(name, values)| s.attrs.get(*name).is_some_and(|v| values.contains(v)))
+            })
+    }
+}
+
+/// Counts, per facet name, how many products of the filtered set carry each value.
+fn facet_counts<'a>(
+    names: &[String],
+    matched: impl Iterator<Item = &'a Entry>,
+) -> BTreeMap<String, BTreeMap<String, i64>> {
+    let mut out: BTreeMap<String, BTreeMap<String, i64>> = names.iter().map(|n| (n.clone(), BTreeMap::new())).collect();
+    for e in matched {
+        let p = &e.product;
+        for (name, counts) in out.iter_mut() {
+            let mut values: Vec<&str> = match p.attributes.get(name) {
+                Some(v) => vec![v.as_str()],
+                None => p.skus.iter().filter_map(|s| s.attrs.get(name).map(String::as_str)).collect(),
+            };
+            values.sort_unstable();
+            values.dedup();
+            for v in values {
+                *counts.entry(v.to_string()).or_default() += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The listing page as JSON: `{"items": [...], "next_cursor": ..., "facets": {...}}`.
+pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
+    let snap = app.catalog.snapshot(&app.db).await?;
+    let category = match &q.category {
+        Some(key) => Some(snap.category_by_key(key).ok_or_else(|| AppError::not_found("category"))?.id),
+        None => None,
+    };
+    let sort = q.sort.unwrap_or(Sort::Newest);
+    let list = snap.list(category, sort);
+    let rank = |i: u32| sort.rank(&snap.products[i as usize].product);
+    let start = q.cursor.map_or(0, |c| list.partition_point(|&i| rank(i) <= c));
+    let limit = q.limit as usize;
+    let mut page: Vec<u32> = Vec::with_capacity(limit + 1);
+    for &i in &list[start..] {
+        if q.matches(&snap.products[i as usize].product) {
+            page.push(i);
+            if page.len() > limit {
+                break;
+            }
+        }
+    }
+    let next_cursor = if page.len() > limit {
+        page.truncate(limit);
+        page.last().map(|&i| {
+            let (a, b) = rank(i);
+            page::encode_cursor(&[sort as i64, a, b])
+        })
+    } else {
+        None
+    };
+    let li = locale_index(q.locale);
+    let mut out = String::with_capacity(64 + page.len() * 512);
+    out.push_str("{\"items\":[");
+    for (n, &i) in page.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        out.push_str(&snap.products[i as usize].item_json[li]);
+    }
+    out.push_str("],\"next_cursor\":");
+    out.push_str(&serde_json::to_string(&next_cursor).unwrap_or_else(|_| "null".into()));
+    if !q.facets.is_empty() {
+        let matched = list.iter().map(|&i| &snap.products[i as usize]).filter(|e| q.matches(&e.product));
+        let facets = facet_counts(&q.facets, matched);
+        out.push_str(",\"facets\":");
+        out.push_str(&serde_json::to_string(&facets).unwrap_or_else(|_| "{}".into()));
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// A SKU as shoppers see it, with live availability.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SkuView {
+    pub id: i64,
+    pub code: String,
+    pub attrs: BTreeMap<String, String>,
+    pub price: i64,
+    pub list_price: Option<i64>,
+    pub currency: String,
+    pub weight_grams: i64,
+    /// Units available over every warehouse (on hand minus reserved; ≤ 1 s old).
+    pub available: i64,
+}
+
+/// Product detail for shoppers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ProductView {
+    pub id: i64,
+    pub slug: String,
+    pub locale: String,
+    pub title: String,
+    pub subtitle: String,
+    pub description: String,
+    pub brand: String,
+    pub price: i64,
+    pub list_price: Option<i64>,
+    pub currency: String,
+    pub category_id: i64,
+    pub breadcrumb: Vec<Crumb>,
+    /// Texts in every locale the product has.
+    pub texts: BTreeMap<String, ProductText>,
+    pub tags: Vec<String>,
+    pub attributes: BTreeMap<String, String>,
+    pub images: Vec<Image>,
+    pub skus: Vec<SkuView>,
+    /// Total units available over all SKUs.
+    pub available: i64,
+    pub sales_count: i64,
+    pub created_at: i64,
+    pub listed_at: Option<i64>,
+}
+
+/// A listed product by id or slug; anything else is 404.
+pub async fn detail(app: &App, key: &str, locale: Locale) -> AppResult<ProductView> {
+    let snap = app.catalog.snapshot(&app.db).await?;
+    let entry = snap.product_by_key(key).ok_or_else(|| AppError::not_found("product"))?;
+    let stock = app.catalog.availability(&app.db).await?;
+    let p = &entry.product;
+    let text = p.text(locale).cloned().unwrap_or(ProductText {
+        title: String::new(),
+        subtitle: String::new(),
+        description: String::new(),
+    });
+    let skus: Vec<SkuView> = p
+        .skus
+        .iter()
+        .map(|s| SkuView {
+            id: s.id,
+            code: s.code.clone(),
+            attrs: s.attrs.clone(),
+            price: s.price,
+            list_price: s.list_price,
+            currency: s.currency.clone(),
+            weight_grams: s.weight_grams,
+            available: stock.get(&s.id).copied().unwrap_or(0).max(0),
+        })
+        .collect();
+    Ok(ProductView {
+        id: p.id,
+        slug: p.slug.clone(),
+        locale: locale.as_str().to_string(),
+        title: text.title,
+        subtitle: text.subtitle,
+        description: text.description,
+        brand: p.brand.clone(),
+        price: p.min_price,
+        list_price: entry.list_price,
+        currency: p.currency.clone(),
+        category_id: p.category_id,
+        breadcrumb: snap.breadcrumb(p.category_id, locale),
+        texts: p.texts.clone(),
+        tags: p.tags.clone(),
+        attributes: p.attributes.clone(),
+        images: p.images.clone(),
+        available: skus.iter().map(|s| s.available).sum(),
+        skus,
+        sales_count: p.sales_count,
+        created_at: p.created_at,
+        listed_at: p.listed_at,
+    })
+}
+
+/// A category in the public tree.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryNode {
+    pub id: i64,
+    pub parent_id: Option<i64>,
+    pub slug: String,
+    pub path: String,
+    /// The name in the requested locale (only with `?locale=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    pub names: Names,
+    pub image_url: Option<String>,
+    pub position: i64,
+    /// Listed products in this category and its descendants.
+    pub product_count: i64,
+    #[schema(no_recursion)]
+    pub children: Vec<CategoryNode>,
+}
+
+fn node(
+    snap: &Snapshot,
+    id: i64,
+    kids: &HashMap<Option<i64>, Vec<i64>>,
+    locale: Option<Locale>,
+) -> Option<CategoryNode> {
+    let c = snap.category(id)?;
+    let children = kids
+        .get(&Some(id))
+        .map(|ids| ids.iter().filter_map(|&k| node(snap, k, kids, locale)).collect())
+        .unwrap_or_default();
+    Some(CategoryNode {
+        id: c.id,
+        parent_id: c.parent_id,
+        slug: c.slug.clone(),
+        path: c.path.clone(),
+        name: locale.map(|l| c.names.get(l).to_string()),
+        names: c.names.clone(),
+        image_url: c.image_url.clone(),
+        position: c.position,
+        product_count: snap.list(Some(c.id), Sort::Newest).len() as i64,
+        children,
+    })
+}
+
+fn children_map(snap: &Snapshot) -> HashMap<Option<i64>, Vec<i64>> {
+    let mut kids: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
+    for c in &snap.categories {
+        kids.entry(c.parent_id).or_default().push(c.id);
+    }
+    kids
+}
+
+/// The whole category tree, ordered by position.
+pub async fn tree(app: &App, locale: Option<Locale>) -> AppResult<Vec<CategoryNode>> {
+    let snap = app.catalog.snapshot(&app.db).await?;
+    let kids = children_map(&snap);
+    Ok(kids
+        .get(&None)
+        .map(|ids| ids.iter().filter_map(|&id| node(&snap, id, &kids, locale)).collect())
+        .unwrap_or_default())
+}
+
+/// One category with its subtree and breadcrumb.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CategoryDetail {
+    pub category: CategoryNode,
+    pub breadcrumb: Vec<Crumb>,
+}
+
+/// A category by id or slug.
+pub async fn category(app: &App, key: &str, locale: Option<Locale>) -> AppResult<CategoryDetail> {
+    let snap = app.catalog.snapshot(&app.db).await?;
+    let id = snap.category_by_key(key).ok_or_else(|| AppError::not_found("category"))?.id;
+    let kids = children_map(&snap);
+    let category = node(&snap, id, &kids, locale).ok_or_else(|| AppError::not_found("category"))?;
+    Ok(CategoryDetail { category, breadcrumb: snap.breadcrumb(id, locale.unwrap_or_default()) })
+}
