@@ -20,6 +20,7 @@ use std::time::Instant;
 use agora_domain::Locale;
 use serde::Serialize;
 
+use super::attrs::{AttrIds, Interner};
 use super::listing::{self, Sort};
 use super::model::{Category, Product};
 use super::store::{self, Scope};
@@ -120,10 +121,16 @@ impl Cache {
         let fresh = |c: &Option<(Instant, StockMap)>| {
             c.as_ref().filter(|(at, _)| at.elapsed().as_millis() < STOCK_TTL_MS).map(|(_, m)| m.clone())
         };
-        if let Some(m) = fresh(&self.stock.read().unwrap_or_else(|e| e.into_inner())) {
+        let cached = self.stock.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(m) = fresh(&cached) {
             return Ok(m);
         }
-        let _guard = self.stock_refresh.lock().await;
+        // One reader refreshes; the others keep answering from the previous figures meanwhile.
+        let _guard = match (self.stock_refresh.try_lock(), cached) {
+            (Ok(guard), _) => guard,
+            (Err(_), Some((_, stale))) => return Ok(stale),
+            (Err(_), None) => self.stock_refresh.lock().await,
+        };
         if let Some(m) = fresh(&self.stock.read().unwrap_or_else(|e| e.into_inner())) {
             return Ok(m);
         }
@@ -143,6 +150,8 @@ pub struct Entry {
     pub list_price: Option<i64>,
     /// The list item JSON, per locale (index of `Locale::ALL`).
     pub item_json: [String; 3],
+    /// Interned attribute values for filters and facets.
+    pub attr_ids: AttrIds,
 }
 
 /// One breadcrumb step.
@@ -163,6 +172,8 @@ pub struct Snapshot {
     category_index: HashMap<i64, usize>,
     category_slugs: HashMap<String, i64>,
     pub products: Vec<Entry>,
+    /// Attribute names and values of every product, interned.
+    pub interner: Interner,
     product_ids: HashMap<i64, u32>,
     product_slugs: HashMap<String, u32>,
     /// Product positions per category (None = all), one list per sort order.
@@ -196,6 +207,7 @@ impl Snapshot {
             category_index,
             category_slugs,
             products: Vec::with_capacity(products.len()),
+            interner: Interner::default(),
             product_ids: HashMap::new(),
             product_slugs: HashMap::new(),
             lists: HashMap::new(),
@@ -211,7 +223,8 @@ impl Snapshot {
             for key in std::iter::once(None).chain(ancestors.into_iter().map(Some)) {
                 snap.lists.entry(key).or_insert_with(|| [const { Vec::new() }; 4])[0].push(i);
             }
-            snap.products.push(Entry { product, list_price, item_json });
+            let attr_ids = snap.interner.product(&product);
+            snap.products.push(Entry { product, list_price, item_json, attr_ids });
         }
         let mut lists = std::mem::take(&mut snap.lists);
         for sorted in lists.values_mut() {

@@ -7,6 +7,7 @@ use agora_domain::Locale;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::attrs::AttrFilter;
 use super::cache::{Crumb, Entry, Snapshot, locale_index};
 use super::model::{Image, Names, Product, ProductText};
 use crate::App;
@@ -157,58 +158,91 @@ impl ListingQuery {
         }
         Ok(q)
     }
+}
 
-    fn matches(&self, p: &Product) -> bool {
-        if let Some(tag) = &self.tag
+/// A listing query resolved against one snapshot's interned attribute values.
+struct Filter<'a> {
+    q: &'a ListingQuery,
+    attrs: Vec<AttrFilter>,
+    /// Some attribute filter names a value no product has.
+    impossible: bool,
+}
+
+impl<'a> Filter<'a> {
+    fn new(snap: &Snapshot, q: &'a ListingQuery) -> Filter<'a> {
+        let mut attrs = Vec::with_capacity(q.attrs.len());
+        let mut impossible = false;
+        for (name, values) in &q.attrs {
+            let Some(name_id) = snap.interner.name_id(name) else {
+                impossible = true;
+                continue;
+            };
+            let ids: Vec<u32> = values.iter().filter_map(|v| snap.interner.value_id(name_id, v)).collect();
+            impossible |= ids.is_empty();
+            attrs.push(AttrFilter { name_id, values: ids });
+        }
+        Filter { q, attrs, impossible }
+    }
+
+    fn matches(&self, e: &Entry) -> bool {
+        let p = &e.product;
+        if self.impossible {
+            return false;
+        }
+        if let Some(tag) = &self.q.tag
             && !p.tags.iter().any(|t| t == tag)
         {
             return false;
         }
-        if self.min_price.is_some_and(|m| p.min_price < m) || self.max_price.is_some_and(|m| p.min_price > m) {
+        if self.q.min_price.is_some_and(|m| p.min_price < m) || self.q.max_price.is_some_and(|m| p.min_price > m) {
             return false;
         }
-        let mut sku_filters = Vec::new();
-        for (name, values) in &self.attrs {
-            match p.attributes.get(name) {
-                Some(v) => {
-                    if !values.contains(v) {
-                        return false;
-                    }
-                }
-                None => sku_filters.push((name, values)),
-            }
-        }
-        sku_filters.is_empty()
-            || p.skus.iter().any(|s| {
-                sku_filters.iter().all(|(name, values)| s.attrs.get(*name).is_some_and(|v| values.contains(v)))
-            })
+        self.attrs.is_empty() || e.attr_ids.matches(&self.attrs)
     }
 }
 
-/// Counts, per facet name, how many products of the filtered set carry each value.
-fn facet_counts<'a>(
-    names: &[String],
-    matched: impl Iterator<Item = &'a Entry>,
-) -> BTreeMap<String, BTreeMap<String, i64>> {
-    let mut out: BTreeMap<String, BTreeMap<String, i64>> = names.iter().map(|n| (n.clone(), BTreeMap::new())).collect();
-    for e in matched {
-        let p = &e.product;
-        for (name, counts) in out.iter_mut() {
-            let mut values: Vec<&str> = match p.attributes.get(name) {
-                Some(v) => vec![v.as_str()],
-                None => p.skus.iter().filter_map(|s| s.attrs.get(name).map(String::as_str)).collect(),
-            };
-            values.sort_unstable();
-            values.dedup();
-            for v in values {
-                *counts.entry(v.to_string()).or_default() += 1;
+/// Per requested facet: counts of products per value id.
+struct Facets {
+    names: Vec<(String, Option<u32>)>,
+    counts: Vec<HashMap<u32, i64>>,
+    buf: Vec<u32>,
+}
+
+impl Facets {
+    fn new(snap: &Snapshot, names: &[String]) -> Facets {
+        let names: Vec<(String, Option<u32>)> = names.iter().map(|n| (n.clone(), snap.interner.name_id(n))).collect();
+        let counts = names.iter().map(|_| HashMap::new()).collect();
+        Facets { names, counts, buf: Vec::new() }
+    }
+
+    fn add(&mut self, snap: &Snapshot, e: &Entry) {
+        for (i, (_, name_id)) in self.names.iter().enumerate() {
+            let Some(name_id) = name_id else { continue };
+            self.buf.clear();
+            e.attr_ids.values_of(*name_id, &snap.interner, &mut self.buf);
+            for id in &self.buf {
+                *self.counts[i].entry(*id).or_default() += 1;
             }
         }
     }
-    out
+
+    fn into_json(self, snap: &Snapshot) -> String {
+        let mut out: BTreeMap<&str, BTreeMap<&str, i64>> = BTreeMap::new();
+        for ((name, _), counts) in self.names.iter().zip(&self.counts) {
+            let values = out.entry(name.as_str()).or_default();
+            for (id, n) in counts {
+                if let Some((_, value)) = snap.interner.info(*id) {
+                    values.insert(value.as_str(), *n);
+                }
+            }
+        }
+        serde_json::to_string(&out).unwrap_or_else(|_| "{}".into())
+    }
 }
 
 /// The listing page as JSON: `{"items": [...], "next_cursor": ..., "facets": {...}}`.
+/// One pass over the category's pre-sorted list; facets (when asked) count the whole
+/// filtered set, the page starts after the cursor.
 pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
     let snap = app.catalog.snapshot(&app.db).await?;
     let category = match &q.category {
@@ -220,13 +254,22 @@ pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
     let rank = |i: u32| sort.rank(&snap.products[i as usize].product);
     let start = q.cursor.map_or(0, |c| list.partition_point(|&i| rank(i) <= c));
     let limit = q.limit as usize;
+    let filter = Filter::new(&snap, q);
+    let mut facets = (!q.facets.is_empty()).then(|| Facets::new(&snap, &q.facets));
+    let from = if facets.is_some() { 0 } else { start };
     let mut page: Vec<u32> = Vec::with_capacity(limit + 1);
-    for &i in &list[start..] {
-        if q.matches(&snap.products[i as usize].product) {
+    for (pos, &i) in list.iter().enumerate().skip(from) {
+        let e = &snap.products[i as usize];
+        if !filter.matches(e) {
+            continue;
+        }
+        if let Some(f) = facets.as_mut() {
+            f.add(&snap, e);
+        }
+        if pos >= start && page.len() <= limit {
             page.push(i);
-            if page.len() > limit {
-                break;
-            }
+        } else if facets.is_none() {
+            break;
         }
     }
     let next_cursor = if page.len() > limit {
@@ -249,11 +292,9 @@ pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
     }
     out.push_str("],\"next_cursor\":");
     out.push_str(&serde_json::to_string(&next_cursor).unwrap_or_else(|_| "null".into()));
-    if !q.facets.is_empty() {
-        let matched = list.iter().map(|&i| &snap.products[i as usize]).filter(|e| q.matches(&e.product));
-        let facets = facet_counts(&q.facets, matched);
+    if let Some(f) = facets {
         out.push_str(",\"facets\":");
-        out.push_str(&serde_json::to_string(&facets).unwrap_or_else(|_| "{}".into()));
+        out.push_str(&f.into_json(&snap));
     }
     out.push('}');
     Ok(out)

@@ -6,6 +6,7 @@
 //! audit row and bumps the catalog revision; after commit the snapshot of this process is
 //! invalidated ([`commit`]). Other processes notice the revision change within a second.
 
+pub mod attrs;
 pub mod cache;
 pub mod categories;
 pub mod images;

@@ -1,0 +1,135 @@
+//! Interned attribute values, so filtering and facet counting over thousands of products
+//! compares small integers instead of strings.
+//!
+//! Every (name, value) pair of a product attribute or SKU axis gets a value id; every name a
+//! name id. A product keeps the ids of its own attributes and, per active SKU, the sorted ids
+//! of the SKU's axis values.
+
+use std::collections::HashMap;
+
+use super::model::Product;
+
+/// The interning table of a snapshot.
+#[derive(Debug, Default)]
+pub struct Interner {
+    names: HashMap<String, u32>,
+    values: HashMap<(u32, String), u32>,
+    /// Per value id: (name id, value text).
+    value_info: Vec<(u32, String)>,
+}
+
+impl Interner {
+    fn name(&mut self, name: &str) -> u32 {
+        let next = self.names.len() as u32;
+        *self.names.entry(name.to_string()).or_insert(next)
+    }
+
+    fn value(&mut self, name: &str, value: &str) -> u32 {
+        let name_id = self.name(name);
+        let next = self.value_info.len() as u32;
+        let id = *self.values.entry((name_id, value.to_string())).or_insert(next);
+        if id == next {
+            self.value_info.push((name_id, value.to_string()));
+        }
+        id
+    }
+
+    /// Interns a product's attribute and SKU values.
+    pub fn product(&mut self, p: &Product) -> AttrIds {
+        let mut attrs: Vec<(u32, u32)> = p.attributes.iter().map(|(n, v)| (self.name(n), self.value(n, v))).collect();
+        attrs.sort_unstable();
+        let skus = p
+            .skus
+            .iter()
+            .map(|s| {
+                let mut ids: Vec<u32> = s.attrs.iter().map(|(n, v)| self.value(n, v)).collect();
+                ids.sort_unstable();
+                ids.into_boxed_slice()
+            })
+            .collect();
+        AttrIds { attrs: attrs.into_boxed_slice(), skus }
+    }
+
+    pub fn name_id(&self, name: &str) -> Option<u32> {
+        self.names.get(name).copied()
+    }
+
+    /// The id of `value` for attribute `name`, if any product has it.
+    pub fn value_id(&self, name_id: u32, value: &str) -> Option<u32> {
+        self.values.get(&(name_id, value.to_string())).copied()
+    }
+
+    /// (name id, value text) of a value id.
+    pub fn info(&self, value_id: u32) -> Option<&(u32, String)> {
+        self.value_info.get(value_id as usize)
+    }
+}
+
+/// A product's interned attributes.
+#[derive(Debug, Default)]
+pub struct AttrIds {
+    /// (name id, value id) of the product's own attributes, sorted.
+    pub attrs: Box<[(u32, u32)]>,
+    /// Per active SKU, its axis value ids, sorted.
+    pub skus: Vec<Box<[u32]>>,
+}
+
+/// One attribute filter: the name and the accepted value ids (any of them).
+#[derive(Debug)]
+pub struct AttrFilter {
+    pub name_id: u32,
+    pub values: Vec<u32>,
+}
+
+impl AttrIds {
+    fn own(&self, name_id: u32) -> Option<u32> {
+        self.attrs.iter().find(|(n, _)| *n == name_id).map(|(_, v)| *v)
+    }
+
+    /// True when the product's own attributes match and one SKU matches every remaining filter.
+    pub fn matches(&self, filters: &[AttrFilter]) -> bool {
+        let mut sku_filters: [Option<&AttrFilter>; 8] = [None; 8];
+        let mut n = 0;
+        for f in filters {
+            match self.own(f.name_id) {
+                Some(v) => {
+                    if !f.values.contains(&v) {
+                        return false;
+                    }
+                }
+                None if n < sku_filters.len() => {
+                    sku_filters[n] = Some(f);
+                    n += 1;
+                }
+                None => return self.skus_match(filters),
+            }
+        }
+        if n == 0 {
+            return true;
+        }
+        let wanted = &sku_filters[..n];
+        self.skus.iter().any(|sku| wanted.iter().flatten().all(|f| sku.iter().any(|id| f.values.contains(id))))
+    }
+
+    /// Slow path for very many filters: every filter against SKUs (own attributes checked above).
+    fn skus_match(&self, filters: &[AttrFilter]) -> bool {
+        let rest: Vec<&AttrFilter> = filters.iter().filter(|f| self.own(f.name_id).is_none()).collect();
+        self.skus.iter().any(|sku| rest.iter().all(|f| sku.iter().any(|id| f.values.contains(id))))
+    }
+
+    /// Pushes the distinct value ids this product has for `name_id` into `out`.
+    pub fn values_of(&self, name_id: u32, interner: &Interner, out: &mut Vec<u32>) {
+        if let Some(v) = self.own(name_id) {
+            out.push(v);
+            return;
+        }
+        let start = out.len();
+        for sku in &self.skus {
+            for &id in sku.iter() {
+                if interner.info(id).is_some_and(|(n, _)| *n == name_id) && !out[start..].contains(&id) {
+                    out.push(id);
+                }
+            }
+        }
+    }
+}
