@@ -38,7 +38,7 @@ impl Interner {
     pub fn product(&mut self, p: &Product) -> AttrIds {
         let mut attrs: Vec<(u32, u32)> = p.attributes.iter().map(|(n, v)| (self.name(n), self.value(n, v))).collect();
         attrs.sort_unstable();
-        let skus = p
+        let skus: Vec<Box<[u32]>> = p
             .skus
             .iter()
             .map(|s| {
@@ -47,7 +47,24 @@ impl Interner {
                 ids.into_boxed_slice()
             })
             .collect();
-        AttrIds { attrs: attrs.into_boxed_slice(), skus }
+        let own: Vec<u32> = attrs.iter().map(|(n, _)| *n).collect();
+        let mut facets: Vec<(u32, u32)> = attrs.clone();
+        for sku in &skus {
+            for &id in sku.iter() {
+                let name_id = self.value_info[id as usize].0;
+                if !own.contains(&name_id) {
+                    facets.push((name_id, id));
+                }
+            }
+        }
+        facets.sort_unstable();
+        facets.dedup();
+        AttrIds { attrs: attrs.into_boxed_slice(), skus, facets: facets.into_boxed_slice() }
+    }
+
+    /// Number of distinct values (value ids are `0..value_count()`).
+    pub fn value_count(&self) -> usize {
+        self.value_info.len()
     }
 
     pub fn name_id(&self, name: &str) -> Option<u32> {
@@ -72,6 +89,9 @@ pub struct AttrIds {
     pub attrs: Box<[(u32, u32)]>,
     /// Per active SKU, its axis value ids, sorted.
     pub skus: Vec<Box<[u32]>>,
+    /// Distinct (name id, value id) pairs the product counts under in facets: its own
+    /// attributes, and the SKU values of names it has no own attribute for.
+    pub facets: Box<[(u32, u32)]>,
 }
 
 /// One attribute filter: the name and the accepted value ids (any of them).
@@ -117,19 +137,78 @@ impl AttrIds {
         self.skus.iter().any(|sku| rest.iter().all(|f| sku.iter().any(|id| f.values.contains(id))))
     }
 
-    /// Pushes the distinct value ids this product has for `name_id` into `out`.
-    pub fn values_of(&self, name_id: u32, interner: &Interner, out: &mut Vec<u32>) {
-        if let Some(v) = self.own(name_id) {
-            out.push(v);
-            return;
+    /// The distinct value ids this product has for `name_id`.
+    pub fn values_of(&self, name_id: u32) -> impl Iterator<Item = u32> + '_ {
+        let from = self.facets.partition_point(|(n, _)| *n < name_id);
+        self.facets[from..].iter().take_while(move |(n, _)| *n == name_id).map(|(_, v)| *v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::catalog::model::Sku;
+
+    fn sku(pairs: &[(&str, &str)]) -> Sku {
+        Sku {
+            id: 0,
+            code: String::new(),
+            attrs: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            price: 0,
+            list_price: None,
+            currency: "CNY".into(),
+            weight_grams: 0,
+            barcode: String::new(),
+            position: 0,
+            active: true,
         }
-        let start = out.len();
-        for sku in &self.skus {
-            for &id in sku.iter() {
-                if interner.info(id).is_some_and(|(n, _)| *n == name_id) && !out[start..].contains(&id) {
-                    out.push(id);
-                }
-            }
+    }
+
+    fn product(attrs: &[(&str, &str)], skus: Vec<Sku>) -> Product {
+        Product {
+            id: 1,
+            merchant_id: 1,
+            category_id: 1,
+            slug: "p".into(),
+            status: "listed".into(),
+            publish_at: None,
+            brand: String::new(),
+            currency: "CNY".into(),
+            min_price: 0,
+            sales_count: 0,
+            created_at: 0,
+            updated_at: 0,
+            listed_at: None,
+            texts: BTreeMap::new(),
+            tags: Vec::new(),
+            attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            images: Vec::new(),
+            skus,
         }
+    }
+
+    fn filter(i: &Interner, name: &str, values: &[&str]) -> AttrFilter {
+        let name_id = i.name_id(name).unwrap();
+        AttrFilter { name_id, values: values.iter().filter_map(|v| i.value_id(name_id, v)).collect() }
+    }
+
+    #[test]
+    fn one_sku_must_match_every_sku_filter() {
+        let mut i = Interner::default();
+        let p = product(
+            &[("gender", "women")],
+            vec![sku(&[("color", "red"), ("size", "S")]), sku(&[("color", "blue"), ("size", "M")])],
+        );
+        let ids = i.product(&p);
+        assert!(ids.matches(&[filter(&i, "color", &["red"]), filter(&i, "size", &["S"])]));
+        assert!(!ids.matches(&[filter(&i, "color", &["red"]), filter(&i, "size", &["M"])]));
+        assert!(ids.matches(&[filter(&i, "color", &["red", "blue"]), filter(&i, "size", &["M"])]));
+        assert!(ids.matches(&[filter(&i, "gender", &["women"]), filter(&i, "size", &["M"])]));
+        let colors: Vec<&str> =
+            ids.values_of(i.name_id("color").unwrap()).map(|v| i.info(v).unwrap().1.as_str()).collect();
+        assert_eq!(colors.len(), 2);
+        assert!(colors.contains(&"red") && colors.contains(&"blue"));
     }
 }

@@ -92,11 +92,15 @@ impl Cache {
             if !self.revision_check_due() {
                 return Ok(s);
             }
-            let mut conn = db.reader().acquire().await?;
-            if store::revision(&mut conn).await? == s.revision {
-                return Ok(s);
+            match current_revision(db).await {
+                Ok(revision) if revision == s.revision => return Ok(s),
+                Ok(_) => self.invalidate(),
+                Err(err) => {
+                    // Keep serving what we have; the next check retries.
+                    tracing::warn!(error = %err, "catalog revision check failed");
+                    return Ok(s);
+                }
             }
-            self.invalidate();
         }
         let _guard = self.rebuild.lock().await;
         let generation = self.generation.load(Ordering::Acquire);
@@ -141,6 +145,11 @@ impl Cache {
     }
 }
 
+async fn current_revision(db: &Db) -> AppResult<i64> {
+    let mut conn = db.reader().acquire().await?;
+    store::revision(&mut conn).await
+}
+
 /// A listed product in the snapshot.
 #[derive(Debug)]
 pub struct Entry {
@@ -162,7 +171,7 @@ pub struct Crumb {
     pub name: String,
 }
 
-/// A consistent picture of the listed catalog.
+/// A consistent picture of the listed catalog (listed products with at least one active SKU).
 #[derive(Debug)]
 pub struct Snapshot {
     pub generation: u64,
@@ -214,6 +223,10 @@ impl Snapshot {
         };
         for mut product in products {
             product.skus.retain(|s| s.active);
+            if product.skus.is_empty() {
+                // Nothing to sell: hidden from shoppers until a SKU is active again.
+                continue;
+            }
             let list_price = product.skus.iter().find(|s| s.price == product.min_price).and_then(|s| s.list_price);
             let item_json = Locale::ALL.map(|l| listing::item_json(&snap, &product, list_price, l));
             let i = snap.products.len() as u32;

@@ -173,3 +173,32 @@ pub async fn bulk(app: &App, actor: &Actor, ids: &[i64], action: BulkAction) -> 
     commit(app, tx).await?;
     Ok(distinct)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Action, Status};
+
+    #[test]
+    fn transitions() {
+        use Action::*;
+        use Status::*;
+        let table = [
+            (Draft, Schedule, Some(Scheduled)),
+            (Draft, List, Some(Listed)),
+            (Draft, Delist, None),
+            (Scheduled, Schedule, Some(Scheduled)),
+            (Scheduled, List, Some(Listed)),
+            (Scheduled, Delist, None),
+            (Listed, Schedule, None),
+            (Listed, List, None),
+            (Listed, Delist, Some(Delisted)),
+            (Delisted, Schedule, Some(Scheduled)),
+            (Delisted, List, Some(Listed)),
+            (Delisted, Delist, None),
+        ];
+        for (from, action, to) in table {
+            assert_eq!(from.apply(action), to, "{from:?} {action:?}");
+            assert_eq!(Status::parse(from.as_str()), Some(from));
+        }
+    }
+}

@@ -201,38 +201,38 @@ impl<'a> Filter<'a> {
     }
 }
 
-/// Per requested facet: counts of products per value id.
+/// Facet counts: products per value id (value ids are unique across names).
 struct Facets {
     names: Vec<(String, Option<u32>)>,
-    counts: Vec<HashMap<u32, i64>>,
-    buf: Vec<u32>,
+    counts: Vec<u32>,
 }
 
 impl Facets {
     fn new(snap: &Snapshot, names: &[String]) -> Facets {
-        let names: Vec<(String, Option<u32>)> = names.iter().map(|n| (n.clone(), snap.interner.name_id(n))).collect();
-        let counts = names.iter().map(|_| HashMap::new()).collect();
-        Facets { names, counts, buf: Vec::new() }
+        let names = names.iter().map(|n| (n.clone(), snap.interner.name_id(n))).collect();
+        Facets { names, counts: vec![0; snap.interner.value_count()] }
     }
 
-    fn add(&mut self, snap: &Snapshot, e: &Entry) {
-        for (i, (_, name_id)) in self.names.iter().enumerate() {
-            let Some(name_id) = name_id else { continue };
-            self.buf.clear();
-            e.attr_ids.values_of(*name_id, &snap.interner, &mut self.buf);
-            for id in &self.buf {
-                *self.counts[i].entry(*id).or_default() += 1;
+    fn add(&mut self, e: &Entry) {
+        for (_, name_id) in &self.names {
+            if let Some(name_id) = name_id {
+                for id in e.attr_ids.values_of(*name_id) {
+                    self.counts[id as usize] += 1;
+                }
             }
         }
     }
 
     fn into_json(self, snap: &Snapshot) -> String {
-        let mut out: BTreeMap<&str, BTreeMap<&str, i64>> = BTreeMap::new();
-        for ((name, _), counts) in self.names.iter().zip(&self.counts) {
+        let mut out: BTreeMap<&str, BTreeMap<&str, u32>> = BTreeMap::new();
+        for (name, name_id) in &self.names {
             let values = out.entry(name.as_str()).or_default();
-            for (id, n) in counts {
-                if let Some((_, value)) = snap.interner.info(*id) {
-                    values.insert(value.as_str(), *n);
+            for (id, &n) in self.counts.iter().enumerate() {
+                if n > 0
+                    && let Some((owner, value)) = snap.interner.info(id as u32)
+                    && Some(*owner) == *name_id
+                {
+                    values.insert(value.as_str(), n);
                 }
             }
         }
@@ -264,7 +264,7 @@ pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
             continue;
         }
         if let Some(f) = facets.as_mut() {
-            f.add(&snap, e);
+            f.add(e);
         }
         if pos >= start && page.len() <= limit {
             page.push(i);

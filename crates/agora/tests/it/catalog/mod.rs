@@ -5,6 +5,7 @@ mod categories;
 mod images;
 mod lifecycle;
 mod listing;
+mod perf;
 mod products;
 
 use agora_testkit::TestApp;
