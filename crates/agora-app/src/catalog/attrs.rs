@@ -38,28 +38,31 @@ impl Interner {
     pub fn product(&mut self, p: &Product) -> AttrIds {
         let mut attrs: Vec<(u32, u32)> = p.attributes.iter().map(|(n, v)| (self.name(n), self.value(n, v))).collect();
         attrs.sort_unstable();
-        let skus: Vec<Box<[u32]>> = p
-            .skus
-            .iter()
-            .map(|s| {
-                let mut ids: Vec<u32> = s.attrs.iter().map(|(n, v)| self.value(n, v)).collect();
-                ids.sort_unstable();
-                ids.into_boxed_slice()
-            })
-            .collect();
         let own: Vec<u32> = attrs.iter().map(|(n, _)| *n).collect();
+        let mut sku_values = Vec::new();
+        let mut sku_ends = Vec::with_capacity(p.skus.len());
         let mut facets: Vec<(u32, u32)> = attrs.clone();
-        for sku in &skus {
-            for &id in sku.iter() {
+        for sku in &p.skus {
+            let from = sku_values.len();
+            for (n, v) in &sku.attrs {
+                let id = self.value(n, v);
+                sku_values.push(id);
                 let name_id = self.value_info[id as usize].0;
                 if !own.contains(&name_id) {
                     facets.push((name_id, id));
                 }
             }
+            sku_values[from..].sort_unstable();
+            sku_ends.push(sku_values.len() as u32);
         }
         facets.sort_unstable();
         facets.dedup();
-        AttrIds { attrs: attrs.into_boxed_slice(), skus, facets: facets.into_boxed_slice() }
+        AttrIds {
+            attrs: attrs.into_boxed_slice(),
+            sku_values: sku_values.into_boxed_slice(),
+            sku_ends: sku_ends.into_boxed_slice(),
+            facets: facets.into_boxed_slice(),
+        }
     }
 
     /// Number of distinct values (value ids are `0..value_count()`).
@@ -87,8 +90,10 @@ impl Interner {
 pub struct AttrIds {
     /// (name id, value id) of the product's own attributes, sorted.
     pub attrs: Box<[(u32, u32)]>,
-    /// Per active SKU, its axis value ids, sorted.
-    pub skus: Vec<Box<[u32]>>,
+    /// The axis value ids of every active SKU, one run per SKU (each run sorted)...
+    pub sku_values: Box<[u32]>,
+    /// ...ending at these offsets of `sku_values`.
+    pub sku_ends: Box<[u32]>,
     /// Distinct (name id, value id) pairs the product counts under in facets: its own
     /// attributes, and the SKU values of names it has no own attribute for.
     pub facets: Box<[(u32, u32)]>,
@@ -102,6 +107,16 @@ pub struct AttrFilter {
 }
 
 impl AttrIds {
+    /// The value ids of each SKU.
+    fn skus(&self) -> impl Iterator<Item = &[u32]> + '_ {
+        let mut from = 0usize;
+        self.sku_ends.iter().map(move |&end| {
+            let run = &self.sku_values[from..end as usize];
+            from = end as usize;
+            run
+        })
+    }
+
     fn own(&self, name_id: u32) -> Option<u32> {
         self.attrs.iter().find(|(n, _)| *n == name_id).map(|(_, v)| *v)
     }
@@ -128,13 +143,13 @@ impl AttrIds {
             return true;
         }
         let wanted = &sku_filters[..n];
-        self.skus.iter().any(|sku| wanted.iter().flatten().all(|f| sku.iter().any(|id| f.values.contains(id))))
+        self.skus().any(|sku| wanted.iter().flatten().all(|f| sku.iter().any(|id| f.values.contains(id))))
     }
 
     /// Slow path for very many filters: every filter against SKUs (own attributes checked above).
     fn skus_match(&self, filters: &[AttrFilter]) -> bool {
         let rest: Vec<&AttrFilter> = filters.iter().filter(|f| self.own(f.name_id).is_none()).collect();
-        self.skus.iter().any(|sku| rest.iter().all(|f| sku.iter().any(|id| f.values.contains(id))))
+        self.skus().any(|sku| rest.iter().all(|f| sku.iter().any(|id| f.values.contains(id))))
     }
 
     /// The distinct value ids this product has for `name_id`.

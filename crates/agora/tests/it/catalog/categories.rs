@@ -135,3 +135,33 @@ async fn category_validation_and_roles(t: &TestApp) {
     c.get("/api/v1/admin/products", Some(&customer)).await.assert_problem(403, "forbidden");
     assert_eq!(t.count("categories").await, 1);
 }
+
+both_backends!(catalog_is_in_the_openapi_document);
+
+async fn catalog_is_in_the_openapi_document(t: &TestApp) {
+    let doc = t.client.get("/api/openapi.json", None).await;
+    assert_eq!(doc.status, 200);
+    let paths = doc.body["paths"].as_object().unwrap();
+    for path in [
+        "/api/v1/categories",
+        "/api/v1/categories/{id_or_slug}",
+        "/api/v1/products",
+        "/api/v1/products/{id_or_slug}",
+        "/media/{file}",
+        "/api/v1/admin/categories/{id}",
+        "/api/v1/admin/products",
+        "/api/v1/admin/products/{id}/skus/generate",
+        "/api/v1/admin/skus/{id}",
+        "/api/v1/admin/products/{id}/images",
+        "/api/v1/admin/products/{id}/images/order",
+        "/api/v1/admin/images/{id}",
+        "/api/v1/admin/products/{id}/publish",
+        "/api/v1/admin/products/{id}/delist",
+        "/api/v1/admin/products/bulk-status",
+    ] {
+        assert!(paths.contains_key(path), "{path} missing from OpenAPI");
+    }
+    let tags: Vec<&str> = doc.body["tags"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
+    assert!(tags.contains(&"catalog") && tags.contains(&"catalog-admin"));
+    assert_eq!(paths["/api/v1/admin/products/{id}/publish"]["post"]["tags"][0], "catalog-admin");
+}
