@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use super::model::Product;
 
 /// The interning table of a snapshot.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Interner {
     names: HashMap<String, u32>,
     values: HashMap<(u32, String), u32>,

@@ -12,7 +12,7 @@
 //! at most once per second, so changes made by other processes show within a second.
 //! Availability (stock) is cached separately for at most one second.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
@@ -43,6 +43,19 @@ pub struct Cache {
     last_check_ms: AtomicU64,
     stock: RwLock<Option<(Instant, StockMap)>>,
     stock_refresh: tokio::sync::Mutex<()>,
+    pending: std::sync::Mutex<Pending>,
+}
+
+/// What changed since the current snapshot was built.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Rebuild everything (categories changed, or another process wrote).
+    full: bool,
+    /// Products to reload and patch in.
+    products: BTreeSet<i64>,
+    /// Catalog revisions produced by this process's own writes (already reflected by
+    /// patching), so the cross-process check can tell them from foreign writes.
+    own_revisions: BTreeSet<i64>,
 }
 
 impl std::fmt::Debug for Cache {
@@ -61,13 +74,30 @@ impl Default for Cache {
             last_check_ms: AtomicU64::new(0),
             stock: RwLock::new(None),
             stock_refresh: tokio::sync::Mutex::new(()),
+            pending: std::sync::Mutex::new(Pending::default()),
         }
     }
 }
 
 impl Cache {
-    /// Marks the snapshot stale; the next read rebuilds it.
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks the whole snapshot stale; the next read rebuilds it.
     pub fn invalidate(&self) {
+        self.pending().full = true;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Marks some products stale (after a committed write that produced catalog `revision`);
+    /// the next read reloads just those and patches them in.
+    pub fn invalidate_products(&self, ids: &[i64], revision: Option<i64>) {
+        {
+            let mut pending = self.pending();
+            pending.products.extend(ids.iter().copied());
+            pending.own_revisions.extend(revision);
+        }
         self.generation.fetch_add(1, Ordering::AcqRel);
     }
 
@@ -83,7 +113,13 @@ impl Cache {
             && self.last_check_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
     }
 
-    /// The current snapshot, rebuilt first when it is stale.
+    /// True when every revision after `from` up to `to` came from this process.
+    fn own_up_to(&self, from: i64, to: i64) -> bool {
+        let pending = self.pending();
+        to >= from && (from + 1..=to).all(|r| pending.own_revisions.contains(&r))
+    }
+
+    /// The current snapshot, rebuilt or patched first when it is stale.
     pub async fn snapshot(&self, db: &Db) -> AppResult<Arc<Snapshot>> {
         let generation = self.generation.load(Ordering::Acquire);
         if let Some(s) = self.loaded()
@@ -93,7 +129,7 @@ impl Cache {
                 return Ok(s);
             }
             match current_revision(db).await {
-                Ok(revision) if revision == s.revision => return Ok(s),
+                Ok(revision) if revision == s.revision || self.own_up_to(s.revision, revision) => return Ok(s),
                 Ok(_) => self.invalidate(),
                 Err(err) => {
                     // Keep serving what we have; the next check retries.
@@ -104,15 +140,38 @@ impl Cache {
         }
         let _guard = self.rebuild.lock().await;
         let generation = self.generation.load(Ordering::Acquire);
-        if let Some(s) = self.loaded()
+        let current = self.loaded();
+        if let Some(s) = &current
             && s.generation == generation
         {
-            return Ok(s);
+            return Ok(s.clone());
         }
+        let (full, products) = {
+            let mut pending = self.pending();
+            (std::mem::take(&mut pending.full), std::mem::take(&mut pending.products))
+        };
         let started = Instant::now();
-        let snapshot = Arc::new(Snapshot::load(db, generation).await?);
+        let built = match current {
+            Some(old) if !full => {
+                let mut revision = old.revision;
+                while self.pending().own_revisions.contains(&(revision + 1)) {
+                    revision += 1;
+                }
+                old.patch(db, generation, revision, &products).await
+            }
+            _ => Snapshot::load(db, generation).await,
+        };
+        let snapshot = match built {
+            Ok(s) => Arc::new(s),
+            Err(err) => {
+                self.invalidate();
+                return Err(err);
+            }
+        };
+        self.pending().own_revisions.retain(|r| *r > snapshot.revision);
         tracing::debug!(
             products = snapshot.products.len(),
+            patched = if full { 0 } else { products.len() },
             ms = started.elapsed().as_millis() as u64,
             "catalog snapshot built"
         );
@@ -180,7 +239,7 @@ pub struct Snapshot {
     pub categories: Vec<Category>,
     category_index: HashMap<i64, usize>,
     category_slugs: HashMap<String, i64>,
-    pub products: Vec<Entry>,
+    pub products: Vec<Arc<Entry>>,
     /// Attribute names and values of every product, interned.
     pub interner: Interner,
     product_ids: HashMap<i64, u32>,
@@ -203,52 +262,91 @@ impl Snapshot {
         let revision = store::revision(&mut conn).await?;
         let categories = store::categories(&mut conn).await?;
         let products = store::products(&mut conn, Scope::Listed).await?;
-        Ok(Snapshot::build(generation, revision, categories, products))
+        let mut snap = Snapshot::empty(generation, revision, categories, Interner::default());
+        for product in products {
+            if let Some(entry) = snap.entry(product) {
+                snap.push(entry);
+            }
+        }
+        snap.sort_lists();
+        Ok(snap)
     }
 
-    fn build(generation: u64, revision: i64, categories: Vec<Category>, products: Vec<Product>) -> Snapshot {
+    /// A copy of this snapshot with `ids` reloaded (added, replaced or removed).
+    async fn patch(&self, db: &Db, generation: u64, revision: i64, ids: &BTreeSet<i64>) -> AppResult<Snapshot> {
+        let mut conn = db.reader().acquire().await?;
+        let mut fresh = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(p) = store::product(&mut conn, id).await?
+                && p.status == "listed"
+            {
+                fresh.push(p);
+            }
+        }
+        let mut snap = Snapshot::empty(generation, revision, self.categories.clone(), self.interner.clone());
+        for e in self.products.iter().filter(|e| !ids.contains(&e.product.id)) {
+            snap.push(e.clone());
+        }
+        for product in fresh {
+            if let Some(entry) = snap.entry(product) {
+                snap.push(entry);
+            }
+        }
+        snap.sort_lists();
+        Ok(snap)
+    }
+
+    fn empty(generation: u64, revision: i64, categories: Vec<Category>, interner: Interner) -> Snapshot {
         let category_index = categories.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
         let category_slugs = categories.iter().map(|c| (c.slug.clone(), c.id)).collect();
-        let mut snap = Snapshot {
+        Snapshot {
             generation,
             revision,
             categories,
             category_index,
             category_slugs,
-            products: Vec::with_capacity(products.len()),
-            interner: Interner::default(),
+            products: Vec::new(),
+            interner,
             product_ids: HashMap::new(),
             product_slugs: HashMap::new(),
             lists: HashMap::new(),
-        };
-        for mut product in products {
-            product.skus.retain(|s| s.active);
-            if product.skus.is_empty() {
-                // Nothing to sell: hidden from shoppers until a SKU is active again.
-                continue;
-            }
-            let list_price = product.skus.iter().find(|s| s.price == product.min_price).and_then(|s| s.list_price);
-            let item_json = Locale::ALL.map(|l| listing::item_json(&snap, &product, list_price, l));
-            let i = snap.products.len() as u32;
-            snap.product_ids.insert(product.id, i);
-            snap.product_slugs.insert(product.slug.clone(), i);
-            let ancestors = snap.ancestor_ids(product.category_id);
-            for key in std::iter::once(None).chain(ancestors.into_iter().map(Some)) {
-                snap.lists.entry(key).or_insert_with(|| [const { Vec::new() }; 4])[0].push(i);
-            }
-            let attr_ids = snap.interner.product(&product);
-            snap.products.push(Entry { product, list_price, item_json, attr_ids });
         }
-        let mut lists = std::mem::take(&mut snap.lists);
+    }
+
+    /// Prepares a listed product for shoppers; None when it has no active SKU (nothing to
+    /// sell: hidden until a SKU is active again).
+    fn entry(&mut self, mut product: Product) -> Option<Arc<Entry>> {
+        product.skus.retain(|s| s.active);
+        if product.skus.is_empty() {
+            return None;
+        }
+        let list_price = product.skus.iter().find(|s| s.price == product.min_price).and_then(|s| s.list_price);
+        let item_json = Locale::ALL.map(|l| listing::item_json(self, &product, list_price, l));
+        let attr_ids = self.interner.product(&product);
+        Some(Arc::new(Entry { product, list_price, item_json, attr_ids }))
+    }
+
+    fn push(&mut self, entry: Arc<Entry>) {
+        let i = self.products.len() as u32;
+        self.product_ids.insert(entry.product.id, i);
+        self.product_slugs.insert(entry.product.slug.clone(), i);
+        let ancestors = self.ancestor_ids(entry.product.category_id);
+        for key in std::iter::once(None).chain(ancestors.into_iter().map(Some)) {
+            self.lists.entry(key).or_insert_with(|| [const { Vec::new() }; 4])[0].push(i);
+        }
+        self.products.push(entry);
+    }
+
+    fn sort_lists(&mut self) {
+        let mut lists = std::mem::take(&mut self.lists);
         for sorted in lists.values_mut() {
             for sort in Sort::ALL {
                 let mut list = sorted[0].clone();
-                list.sort_unstable_by_key(|&i| sort.rank(&snap.products[i as usize].product));
+                list.sort_unstable_by_key(|&i| sort.rank(&self.products[i as usize].product));
                 sorted[sort as usize] = list;
             }
         }
-        snap.lists = lists;
-        snap
+        self.lists = lists;
     }
 
     /// Ids from the root down to `category_id` (empty when unknown).
@@ -285,7 +383,7 @@ impl Snapshot {
             .ok()
             .and_then(|id| self.product_ids.get(&id))
             .or_else(|| self.product_slugs.get(key))
-            .map(|&i| &self.products[i as usize])
+            .map(|&i| self.products[i as usize].as_ref())
     }
 
     /// The products of a category (all when None) in `sort` order.

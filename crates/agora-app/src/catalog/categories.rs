@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::{Category, Names};
-use super::{Errors, commit, double_option, store};
+use super::{Errors, Touched, commit, double_option, store};
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::{App, Tx};
@@ -126,7 +126,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewCategory) -> AppResult<
         after: audit::snapshot(&created),
     };
     audit::record(&mut tx, now, actor, change).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::All).await?;
     Ok(created)
 }
 
@@ -192,7 +192,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, patch: &CategoryPatch) ->
         after: audit::snapshot(&after),
     };
     audit::record(&mut tx, now, actor, change).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::All).await?;
     Ok(after)
 }
 
@@ -220,5 +220,5 @@ pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
         after: None,
     };
     audit::record(&mut tx, now, actor, change).await?;
-    commit(app, tx).await
+    commit(app, tx, Touched::All).await
 }

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::Product;
-use super::{Errors, commit, products};
+use super::{Errors, Touched, commit, products};
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult};
 use crate::{App, crypto};
@@ -121,7 +121,7 @@ pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt
     .await?;
     let after = products::load(&mut tx, product_id).await?;
     audit::record(&mut tx, now, actor, image_change("product.image_add", &before, &after)).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[product_id])).await?;
     Ok(after)
 }
 
@@ -153,7 +153,7 @@ pub async fn reorder(app: &App, actor: &Actor, product_id: i64, ids: &[i64]) -> 
     }
     let after = products::load(&mut tx, product_id).await?;
     audit::record(&mut tx, now, actor, image_change("product.image_reorder", &before, &after)).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[product_id])).await?;
     Ok(after)
 }
 
@@ -180,7 +180,7 @@ pub async fn set_alt(app: &App, actor: &Actor, image_id: i64, alt: &str) -> AppR
         .await?;
     let after = products::load(&mut tx, before.id).await?;
     audit::record(&mut tx, now, actor, image_change("product.image_alt", &before, &after)).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[before.id])).await?;
     Ok(after)
 }
 
@@ -200,7 +200,7 @@ pub async fn delete(app: &App, actor: &Actor, image_id: i64) -> AppResult<Produc
         .await?;
     let after = products::load(&mut tx, before.id).await?;
     audit::record(&mut tx, now, actor, image_change("product.image_delete", &before, &after)).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[before.id])).await?;
     if still_used == 0 {
         let path = app.settings.media_dir().join(&name);
         if let Err(e) = std::fs::remove_file(path) {

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::commit;
+use super::{Touched, commit};
 use crate::error::AppResult;
 use crate::jobs::{self, Job, NewJob};
 use crate::{App, Tx, events};
@@ -49,5 +49,5 @@ pub async fn publish(app: &App, job: &Job) -> AppResult<()> {
     }
     let payload = serde_json::json!({"product_id": p.product_id, "from": "scheduled", "to": "listed"});
     events::record(&mut tx, now, "product.listed", &format!("product:{}", p.product_id), &payload).await?;
-    commit(app, tx).await
+    commit(app, tx, Touched::Products(&[p.product_id])).await
 }

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Errors, commit, jobs, products};
+use super::{Errors, Touched, commit, jobs, products};
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult};
 use crate::{App, Tx, events};
@@ -77,7 +77,7 @@ pub async fn publish(app: &App, actor: &Actor, id: i64, publish_at: Option<i64>)
     }
     transition(&mut tx, actor, now, &before, action, publish_at).await?;
     let after = products::load(&mut tx, id).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[id])).await?;
     Ok(after)
 }
 
@@ -88,7 +88,7 @@ pub async fn delist(app: &App, actor: &Actor, id: i64) -> AppResult<super::Produ
     let before = products::load(&mut tx, id).await?;
     transition(&mut tx, actor, now, &before, Action::Delist, None).await?;
     let after = products::load(&mut tx, id).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[id])).await?;
     Ok(after)
 }
 
@@ -170,7 +170,7 @@ pub async fn bulk(app: &App, actor: &Actor, ids: &[i64], action: BulkAction) -> 
         }
         transition(&mut tx, actor, now, &before, action, None).await?;
     }
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&distinct)).await?;
     Ok(distinct)
 }
 

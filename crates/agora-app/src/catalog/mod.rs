@@ -27,12 +27,24 @@ use crate::{App, Tx};
 /// Id of the merchant products belong to until the shop hosts several merchants.
 pub const DEFAULT_MERCHANT_ID: i64 = 1;
 
+/// What a catalog write touched, to invalidate just enough of the snapshot.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Touched<'a> {
+    /// Categories: breadcrumbs and lists everywhere may change.
+    All,
+    /// These products only.
+    Products(&'a [i64]),
+}
+
 /// Commits a catalog write: bumps the shared revision in the transaction, commits, then
 /// invalidates this process's snapshot so the next read sees the change.
-pub(crate) async fn commit(app: &App, mut tx: Tx) -> AppResult<()> {
-    store::bump_revision(&mut tx).await?;
+pub(crate) async fn commit(app: &App, mut tx: Tx, touched: Touched<'_>) -> AppResult<()> {
+    let revision = store::bump_revision(&mut tx).await?;
     tx.commit().await?;
-    app.catalog.invalidate();
+    match touched {
+        Touched::All => app.catalog.invalidate(),
+        Touched::Products(ids) => app.catalog.invalidate_products(ids, revision),
+    }
     Ok(())
 }
 

@@ -8,7 +8,7 @@ use utoipa::ToSchema;
 
 use super::model::{Product, ProductSummary, ProductText};
 use super::skus::{self, Matrix};
-use super::{DEFAULT_MERCHANT_ID, Errors, commit, store};
+use super::{DEFAULT_MERCHANT_ID, Errors, Touched, commit, store};
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::page::{self, Page};
@@ -211,7 +211,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewProduct) -> AppResult<P
         after: audit::snapshot(&created),
     };
     audit::record(&mut tx, now, actor, change).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[id])).await?;
     Ok(created)
 }
 
@@ -260,7 +260,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, patch: &ProductPatch) -> 
         after: audit::snapshot(&after),
     };
     audit::record(&mut tx, now, actor, change).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[id])).await?;
     Ok(after)
 }
 

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::{Product, Sku};
-use super::{Errors, commit, double_option, products, store};
+use super::{Errors, Touched, commit, double_option, products, store};
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult, unique_violation};
 use crate::{App, Tx};
@@ -203,7 +203,7 @@ async fn audited(app: &App, actor: &Actor, mut tx: Tx, action: &str, before: Pro
         after: audit::snapshot(&after),
     };
     audit::record(&mut tx, now, actor, change).await?;
-    commit(app, tx).await?;
+    commit(app, tx, Touched::Products(&[before.id])).await?;
     Ok(after)
 }
 

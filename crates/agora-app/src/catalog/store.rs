@@ -231,14 +231,15 @@ pub async fn revision(conn: &mut AnyConnection) -> AppResult<i64> {
     Ok(value.and_then(|v| v.parse().ok()).unwrap_or(0))
 }
 
-/// Bumps the catalog revision so other processes refresh their snapshot.
-pub async fn bump_revision(tx: &mut Tx) -> AppResult<()> {
-    sqlx::query(
-        "UPDATE app_settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalog_revision'",
+/// Bumps the catalog revision so other processes refresh their snapshot; returns the new value.
+pub async fn bump_revision(tx: &mut Tx) -> AppResult<Option<i64>> {
+    let value: Option<String> = sqlx::query_scalar(
+        "UPDATE app_settings SET value = CAST(CAST(value AS BIGINT) + 1 AS TEXT) WHERE key = 'catalog_revision' \
+         RETURNING value",
     )
-    .execute(&mut **tx)
+    .fetch_optional(&mut **tx)
     .await?;
-    Ok(())
+    Ok(value.and_then(|v| v.parse().ok()))
 }
 
 /// Recomputes `products.min_price` from the product's active SKUs.

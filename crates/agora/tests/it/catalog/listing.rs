@@ -315,4 +315,13 @@ async fn other_process_writes_show_within_a_second(t: &TestApp) {
     let page: Value = serde_json::from_str(&agora_app::catalog::listing::list(&other, &q).await.unwrap()).unwrap();
     assert_eq!(ids(&page).len(), 3, "the revision bump reached the other process");
     assert!(!ids(&page).contains(&s.lamp));
+    // This process patched its own writes in; a write by the other process still shows.
+    t.client.post(&format!("/api/v1/admin/products/{}/publish", s.lamp), &json!({}), Some(&s.admin)).await;
+    assert_eq!(ids(&list(t, "").await).len(), 4);
+    let actor = agora_app::audit::Actor { staff_id: 1, request_id: "other".into() };
+    agora_app::catalog::lifecycle::delist(&other, &actor, s.green_tee).await.unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let mine = ids(&list(t, "").await);
+    assert_eq!(mine.len(), 3, "the other process's write reached this one");
+    assert!(!mine.contains(&s.green_tee) && mine.contains(&s.lamp));
 }

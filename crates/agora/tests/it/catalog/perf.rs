@@ -138,6 +138,10 @@ async fn benchmark_shapes() {
         }
         println!("{name}: {:?}/call, {} bytes", started.elapsed() / n, body.len());
     }
+    let started = Instant::now();
+    t.app.catalog.invalidate_products(&[42], None);
+    t.app.catalog.snapshot(&t.app.db).await.unwrap();
+    println!("snapshot patched (one product) in {:?}", started.elapsed());
     let n = 5000;
     let started = Instant::now();
     for i in 0..n {
