@@ -226,3 +226,41 @@ async fn sku_edits_keep_min_price(t: &TestApp) {
     let _ = s1;
     c.delete(&format!("/api/v1/admin/skus/{l}"), Some(&admin)).await.assert_problem(404, "not_found");
 }
+
+async fn update_validation_writes_nothing(t: &TestApp) {
+    let c = &t.client;
+    let admin = t.staff_token("admin").await;
+    let cat = category(t, &admin, "a", None).await;
+    let p = product(t, &admin, cat, "Kettle", json!({"size": ["S"]}), 100).await;
+    let id = p["id"].as_i64().unwrap();
+    product(t, &admin, cat, "Teapot", json!({}), 100).await;
+    let before = c.get(&format!("/api/v1/admin/products/{id}"), Some(&admin)).await.body;
+    let audits = t.count("audit_log").await;
+    let path = format!("/api/v1/admin/products/{id}");
+    let cases = [
+        (json!({"texts": {"en": {"title": "t".repeat(201)}}}), "texts.en.title"),
+        (json!({"texts": {"zh-TW": {"title": "壺"}}}), "texts"),
+        (json!({"tags": [""]}), "tags[0]"),
+        (json!({"category_id": 4242}), "category_id"),
+        (json!({"brand": 7}), "brand"),
+        (json!({"attributes": {"material": "x".repeat(201)}}), "attributes.material"),
+    ];
+    for (body, field) in cases {
+        let r = c.patch(&path, &body, Some(&admin)).await;
+        r.assert_problem(422, "validation_failed");
+        assert!(r.names_field(field), "{field}: {}", r.text);
+    }
+    c.patch(&path, &json!({"slug": "teapot"}), Some(&admin)).await.assert_problem(409, "slug_taken");
+    let generate = format!("/api/v1/admin/products/{id}/skus/generate");
+    let r = c.post(&generate, &json!({"axes": {"color": []}, "price": -1}), Some(&admin)).await;
+    r.assert_problem(422, "validation_failed");
+    assert!(r.names_field("axes.color") && r.names_field("price"), "{}", r.text);
+    let r = c.post(&generate, &json!({"axes": {"color": ["red", "red"]}, "price": 1}), Some(&admin)).await;
+    assert!(r.names_field("axes.color"), "{}", r.text);
+    c.post("/api/v1/admin/products/4242/skus/generate", &json!({"axes": {}, "price": 1}), Some(&admin))
+        .await
+        .assert_problem(404, "not_found");
+    assert_eq!(t.count("audit_log").await, audits);
+    let after = c.get(&format!("/api/v1/admin/products/{id}"), Some(&admin)).await.body;
+    assert_eq!(after, before, "refused updates change nothing");
+}
