@@ -9,6 +9,7 @@ both_backends!(
     product_with_sku_matrix,
     product_update_and_admin_reads,
     product_validation_writes_nothing,
+    update_validation_writes_nothing,
     sku_edits_keep_min_price
 );
 
