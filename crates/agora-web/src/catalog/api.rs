@@ -79,10 +79,22 @@ pub struct ListingParams {
     pub locale: Option<String>,
 }
 
+/// The listing response (documentation; the handler writes pre-serialised items).
+#[derive(Debug, utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ListingPage {
+    pub items: Vec<listing::ListItem<'static>>,
+    /// Pass as `cursor` for the next page; null on the last page.
+    pub next_cursor: Option<String>,
+    /// With `facets=`: per attribute name, value → number of matching products.
+    #[schema(value_type = Option<Object>)]
+    pub facets: Option<std::collections::BTreeMap<String, std::collections::BTreeMap<String, i64>>>,
+}
+
 /// One page of listed products. Filter SKU or product attributes with `attr.<name>=value`
 /// (comma-separated values match any); a product matches when one active SKU matches all.
 #[utoipa::path(get, path = "/api/v1/products", tag = "catalog", params(ListingParams),
-    responses((status = 200, description = "`{items: [ListItem], next_cursor, facets?}`", body = Object),
+    responses((status = 200, body = ListingPage), (status = 404, body = crate::error::Problem),
         (status = 422, body = crate::error::Problem)))]
 async fn products(
     State(state): State<AppState>,
