@@ -1,7 +1,7 @@
-//! Shopper reads, all served from the in-memory [`Snapshot`]: the category tree, the product
-//! listing (filters, sorts, cursor pagination, facets) and product detail.
+//! The shopper product listing, served from the in-memory [`Snapshot`]: filters, sorts,
+//! cursor pagination and facets. Detail is in `detail.rs`, the category tree in `tree.rs`.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use agora_domain::Locale;
 use serde::Serialize;
@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 
 use super::attrs::AttrFilter;
 use super::cache::{Crumb, Entry, Snapshot, locale_index};
-use super::model::{Image, Names, Product, ProductText};
+use super::model::Product;
 use crate::App;
 use crate::error::{AppError, AppResult};
 use crate::page;
@@ -298,174 +298,4 @@ pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
     }
     out.push('}');
     Ok(out)
-}
-
-/// A SKU as shoppers see it, with live availability.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SkuView {
-    pub id: i64,
-    pub code: String,
-    pub attrs: BTreeMap<String, String>,
-    pub price: i64,
-    pub list_price: Option<i64>,
-    pub currency: String,
-    pub weight_grams: i64,
-    /// Units available over every warehouse (on hand minus reserved; ≤ 1 s old).
-    pub available: i64,
-}
-
-/// Product detail for shoppers.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ProductView {
-    pub id: i64,
-    pub slug: String,
-    pub locale: String,
-    pub title: String,
-    pub subtitle: String,
-    pub description: String,
-    pub brand: String,
-    pub price: i64,
-    pub list_price: Option<i64>,
-    pub currency: String,
-    pub category_id: i64,
-    pub breadcrumb: Vec<Crumb>,
-    /// Texts in every locale the product has.
-    pub texts: BTreeMap<String, ProductText>,
-    pub tags: Vec<String>,
-    pub attributes: BTreeMap<String, String>,
-    pub images: Vec<Image>,
-    pub skus: Vec<SkuView>,
-    /// Total units available over all SKUs.
-    pub available: i64,
-    pub sales_count: i64,
-    pub created_at: i64,
-    pub listed_at: Option<i64>,
-}
-
-/// A listed product by id or slug; anything else is 404.
-pub async fn detail(app: &App, key: &str, locale: Locale) -> AppResult<ProductView> {
-    let snap = app.catalog.snapshot(&app.db).await?;
-    let entry = snap.product_by_key(key).ok_or_else(|| AppError::not_found("product"))?;
-    let stock = app.catalog.availability(&app.db).await?;
-    let p = &entry.product;
-    let text = p.text(locale).cloned().unwrap_or(ProductText {
-        title: String::new(),
-        subtitle: String::new(),
-        description: String::new(),
-    });
-    let skus: Vec<SkuView> = p
-        .skus
-        .iter()
-        .map(|s| SkuView {
-            id: s.id,
-            code: s.code.clone(),
-            attrs: s.attrs.clone(),
-            price: s.price,
-            list_price: s.list_price,
-            currency: s.currency.clone(),
-            weight_grams: s.weight_grams,
-            available: stock.get(&s.id).copied().unwrap_or(0).max(0),
-        })
-        .collect();
-    Ok(ProductView {
-        id: p.id,
-        slug: p.slug.clone(),
-        locale: locale.as_str().to_string(),
-        title: text.title,
-        subtitle: text.subtitle,
-        description: text.description,
-        brand: p.brand.clone(),
-        price: p.min_price,
-        list_price: entry.list_price,
-        currency: p.currency.clone(),
-        category_id: p.category_id,
-        breadcrumb: snap.breadcrumb(p.category_id, locale),
-        texts: p.texts.clone(),
-        tags: p.tags.clone(),
-        attributes: p.attributes.clone(),
-        images: p.images.clone(),
-        available: skus.iter().map(|s| s.available).sum(),
-        skus,
-        sales_count: p.sales_count,
-        created_at: p.created_at,
-        listed_at: p.listed_at,
-    })
-}
-
-/// A category in the public tree.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CategoryNode {
-    pub id: i64,
-    pub parent_id: Option<i64>,
-    pub slug: String,
-    pub path: String,
-    /// The name in the requested locale (only with `?locale=`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub names: Names,
-    pub image_url: Option<String>,
-    pub position: i64,
-    /// Listed products in this category and its descendants.
-    pub product_count: i64,
-    #[schema(no_recursion)]
-    pub children: Vec<CategoryNode>,
-}
-
-fn node(
-    snap: &Snapshot,
-    id: i64,
-    kids: &HashMap<Option<i64>, Vec<i64>>,
-    locale: Option<Locale>,
-) -> Option<CategoryNode> {
-    let c = snap.category(id)?;
-    let children = kids
-        .get(&Some(id))
-        .map(|ids| ids.iter().filter_map(|&k| node(snap, k, kids, locale)).collect())
-        .unwrap_or_default();
-    Some(CategoryNode {
-        id: c.id,
-        parent_id: c.parent_id,
-        slug: c.slug.clone(),
-        path: c.path.clone(),
-        name: locale.map(|l| c.names.get(l).to_string()),
-        names: c.names.clone(),
-        image_url: c.image_url.clone(),
-        position: c.position,
-        product_count: snap.list(Some(c.id), Sort::Newest).len() as i64,
-        children,
-    })
-}
-
-fn children_map(snap: &Snapshot) -> HashMap<Option<i64>, Vec<i64>> {
-    let mut kids: HashMap<Option<i64>, Vec<i64>> = HashMap::new();
-    for c in &snap.categories {
-        kids.entry(c.parent_id).or_default().push(c.id);
-    }
-    kids
-}
-
-/// The whole category tree, ordered by position.
-pub async fn tree(app: &App, locale: Option<Locale>) -> AppResult<Vec<CategoryNode>> {
-    let snap = app.catalog.snapshot(&app.db).await?;
-    let kids = children_map(&snap);
-    Ok(kids
-        .get(&None)
-        .map(|ids| ids.iter().filter_map(|&id| node(&snap, id, &kids, locale)).collect())
-        .unwrap_or_default())
-}
-
-/// One category with its subtree and breadcrumb.
-#[derive(Debug, Serialize, ToSchema)]
-pub struct CategoryDetail {
-    pub category: CategoryNode,
-    pub breadcrumb: Vec<Crumb>,
-}
-
-/// A category by id or slug.
-pub async fn category(app: &App, key: &str, locale: Option<Locale>) -> AppResult<CategoryDetail> {
-    let snap = app.catalog.snapshot(&app.db).await?;
-    let id = snap.category_by_key(key).ok_or_else(|| AppError::not_found("category"))?.id;
-    let kids = children_map(&snap);
-    let category = node(&snap, id, &kids, locale).ok_or_else(|| AppError::not_found("category"))?;
-    Ok(CategoryDetail { category, breadcrumb: snap.breadcrumb(id, locale.unwrap_or_default()) })
 }

@@ -9,6 +9,7 @@
 pub mod attrs;
 pub mod cache;
 pub mod categories;
+pub mod detail;
 pub mod images;
 pub mod jobs;
 pub mod lifecycle;
@@ -17,6 +18,7 @@ pub mod model;
 pub mod products;
 pub mod skus;
 pub mod store;
+pub mod tree;
 
 pub use cache::{Cache, Snapshot};
 pub use model::{Category, Image, Names, Product, ProductSummary, ProductText, Sku};

@@ -1,6 +1,8 @@
 //! Public catalog: `/api/v1/categories…`, `/api/v1/products…`, served from the in-memory snapshot.
 
-use agora_app::catalog::listing::{self, CategoryDetail, CategoryNode, ListingQuery, ProductView};
+use agora_app::catalog::detail::{self, ProductView};
+use agora_app::catalog::listing::{self, ListingQuery};
+use agora_app::catalog::tree::{self, CategoryDetail, CategoryNode};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::IntoResponse;
@@ -44,7 +46,7 @@ async fn categories(
     State(state): State<AppState>,
     Query(p): Query<LocaleParams>,
 ) -> ApiResult<axum::Json<Vec<CategoryNode>>> {
-    Ok(axum::Json(listing::tree(&state.app, optional_locale(&p)?).await?))
+    Ok(axum::Json(tree::tree(&state.app, optional_locale(&p)?).await?))
 }
 
 /// One category by id or slug, with its subtree and breadcrumb.
@@ -56,7 +58,7 @@ async fn category(
     Path(key): Path<String>,
     Query(p): Query<LocaleParams>,
 ) -> ApiResult<axum::Json<CategoryDetail>> {
-    Ok(axum::Json(listing::category(&state.app, &key, optional_locale(&p)?).await?))
+    Ok(axum::Json(tree::category(&state.app, &key, optional_locale(&p)?).await?))
 }
 
 /// Documentation of the listing parameters (the handler also accepts `attr.<name>=v1,v2`).
@@ -117,5 +119,5 @@ async fn product(
     Query(p): Query<LocaleParams>,
 ) -> ApiResult<axum::Json<ProductView>> {
     let locale = listing::request_locale(p.locale.as_deref(), accept_language(&headers))?;
-    Ok(axum::Json(listing::detail(&state.app, &key, locale).await?))
+    Ok(axum::Json(detail::detail(&state.app, &key, locale).await?))
 }

@@ -3,6 +3,7 @@
 
 use std::time::Instant;
 
+use agora_app::catalog::detail;
 use agora_app::catalog::listing::{self, ListingQuery};
 use agora_domain::Locale;
 use agora_testkit::TestApp;
@@ -145,7 +146,7 @@ async fn benchmark_shapes() {
     let n = 5000;
     let started = Instant::now();
     for i in 0..n {
-        let view = listing::detail(&t.app, &format!("product-{}", 1 + i % PRODUCTS as u32), Locale::En).await.unwrap();
+        let view = detail::detail(&t.app, &format!("product-{}", 1 + i % PRODUCTS as u32), Locale::En).await.unwrap();
         std::hint::black_box(serde_json::to_vec(&view).unwrap());
     }
     println!("B4 detail by slug: {:?}/call", started.elapsed() / n);
