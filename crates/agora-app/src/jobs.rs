@@ -66,13 +66,12 @@ type HandlerFuture<'a> = Pin<Box<dyn Future<Output = AppResult<()>> + Send + 'a>
 
 /// Routes a job to the feature that owns its kind.
 fn dispatch<'a>(app: &'a App, job: &'a Job) -> HandlerFuture<'a> {
-    let _ = app;
-    #[allow(clippy::match_single_binding)]
     match job.kind.as_str() {
-        // Each feature adds its kinds here, e.g. `catalog::jobs::PUBLISH => Box::pin(catalog::jobs::publish(app, job)),`
         crate::orders::jobs::PAYMENT_TIMEOUT => Box::pin(crate::orders::jobs::payment_timeout(app, job)),
         crate::orders::jobs::AUTO_COMPLETE => Box::pin(crate::orders::jobs::auto_complete(app, job)),
         crate::payments::sandbox::NOTIFY_JOB => Box::pin(crate::payments::sandbox::notify(app, job)),
+        // Each feature adds its kinds here.
+        crate::catalog::jobs::PUBLISH => Box::pin(crate::catalog::jobs::publish(app, job)),
         other => {
             let kind = other.to_string();
             Box::pin(async move { Err(AppError::Internal(format!("unknown job kind {kind}"))) })

@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod cart;
+pub mod catalog;
 pub mod clock;
 pub mod crypto;
 pub mod db;
@@ -38,6 +39,8 @@ pub struct AppInner {
     pub clock: Arc<dyn Clock>,
     pub settings: Settings,
     pub login_limiter: auth::RateLimiter,
+    /// The in-memory catalog snapshot behind shopper listing and detail.
+    pub catalog: catalog::Cache,
 }
 
 impl Deref for App {
@@ -52,7 +55,8 @@ impl App {
     pub async fn build(db: Db, clock: Arc<dyn Clock>, mut settings: Settings) -> AppResult<App> {
         settings.secrets = settings::Secrets::load_or_create(&db).await?;
         let login_limiter = auth::RateLimiter::new(settings.login_rate_per_minute, 60_000);
-        Ok(App(Arc::new(AppInner { db, clock, settings, login_limiter })))
+        let catalog = catalog::Cache::default();
+        Ok(App(Arc::new(AppInner { db, clock, settings, login_limiter, catalog })))
     }
 
     /// Current time in epoch milliseconds.

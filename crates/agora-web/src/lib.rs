@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod cart;
+pub mod catalog;
 pub mod error;
 pub mod extract;
 pub mod fulfilment;

@@ -35,6 +35,8 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         (name = "orders", description = "Placing orders, order views, cancellation and confirmation"),
         (name = "payments", description = "Payments, the sandbox wallet, provider webhooks, refunds and the ledger"),
         (name = "fulfilment", description = "Shipments, tracking, the carrier webhook and store pickup"),
+        (name = "catalog", description = "Categories, product listing and detail, media files"),
+        (name = "catalog-admin", description = "Catalog administration: categories, products, SKUs, images, lifecycle"),
     )
 )]
 struct ApiDoc;
@@ -62,6 +64,9 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::orders::api::routes())
         .merge(crate::payments::api::routes())
         .merge(crate::fulfilment::api::routes())
+        .merge(crate::catalog::api::routes())
+        .merge(crate::catalog::admin::routes())
+        .merge(crate::catalog::media::routes())
 }
 
 /// The OpenAPI document of the whole API.

@@ -125,6 +125,13 @@ async fn serve(app: App, config: &Config) -> Result<()> {
         tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(url = %config.public_url, "agora listening");
     println!("Agora is serving at {}/", config.public_url);
+    // Build the in-memory catalog now rather than on the first shopper request.
+    let warm = app.clone();
+    tokio::spawn(async move {
+        if let Err(err) = warm.catalog.snapshot(&warm.db).await {
+            tracing::warn!(error = %err, "catalog warm-up failed");
+        }
+    });
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker_app = app.clone();
     let mut worker_stop = stop_rx.clone();

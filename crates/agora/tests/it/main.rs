@@ -23,6 +23,7 @@ macro_rules! both_backends {
 
 mod auth;
 mod cart;
+mod catalog;
 mod cli;
 mod fulfilment;
 mod inventory;

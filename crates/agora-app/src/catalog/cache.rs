@@ -1,0 +1,393 @@
+//! The in-memory catalog that serves shopper listing and detail.
+//!
+//! A [`Snapshot`] holds every listed product (active SKUs only), the category tree, the
+//! product lists of every category (descendants included) pre-sorted for each sort order,
+//! and each product's list item pre-serialised per locale. It is built with a handful of
+//! bulk queries (see `store::products`).
+//!
+//! Invalidation: every catalog write in this process calls [`Cache::invalidate`] after its
+//! commit, which bumps a generation counter; the next read rebuilds. A snapshot built while
+//! a write committed carries the old generation and is rebuilt on the following read. Writes
+//! also bump `catalog_revision` in `app_settings`; a reader compares it with the snapshot's
+//! at most once per second, so changes made by other processes show within a second.
+//! Availability (stock) is cached separately for at most one second.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+use std::time::Instant;
+
+use agora_domain::Locale;
+use serde::Serialize;
+
+use super::attrs::{AttrIds, Interner};
+use super::listing::{self, Sort};
+use super::model::{Category, Product};
+use super::store::{self, Scope};
+use crate::db::Db;
+use crate::error::AppResult;
+
+/// How often a reader checks whether another process changed the catalog.
+const REVISION_CHECK_MS: u64 = 1000;
+/// How long availability figures may be reused.
+const STOCK_TTL_MS: u128 = 1000;
+
+type StockMap = Arc<HashMap<i64, i64>>;
+
+/// The shared, self-refreshing catalog snapshot of a process.
+pub struct Cache {
+    generation: AtomicU64,
+    current: RwLock<Option<Arc<Snapshot>>>,
+    rebuild: tokio::sync::Mutex<()>,
+    started: Instant,
+    last_check_ms: AtomicU64,
+    stock: RwLock<Option<(Instant, StockMap)>>,
+    stock_refresh: tokio::sync::Mutex<()>,
+    pending: std::sync::Mutex<Pending>,
+}
+
+/// What changed since the current snapshot was built.
+#[derive(Debug, Default)]
+struct Pending {
+    /// Rebuild everything (categories changed, or another process wrote).
+    full: bool,
+    /// Products to reload and patch in.
+    products: BTreeSet<i64>,
+    /// Catalog revisions produced by this process's own writes (already reflected by
+    /// patching), so the cross-process check can tell them from foreign writes.
+    own_revisions: BTreeSet<i64>,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").field("generation", &self.generation.load(Ordering::Relaxed)).finish()
+    }
+}
+
+impl Default for Cache {
+    fn default() -> Self {
+        Cache {
+            generation: AtomicU64::new(1),
+            current: RwLock::new(None),
+            rebuild: tokio::sync::Mutex::new(()),
+            started: Instant::now(),
+            last_check_ms: AtomicU64::new(0),
+            stock: RwLock::new(None),
+            stock_refresh: tokio::sync::Mutex::new(()),
+            pending: std::sync::Mutex::new(Pending::default()),
+        }
+    }
+}
+
+impl Cache {
+    fn pending(&self) -> std::sync::MutexGuard<'_, Pending> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Marks the whole snapshot stale; the next read rebuilds it.
+    pub fn invalidate(&self) {
+        self.pending().full = true;
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// Marks some products stale (after a committed write that produced catalog `revision`);
+    /// the next read reloads just those and patches them in.
+    pub fn invalidate_products(&self, ids: &[i64], revision: Option<i64>) {
+        {
+            let mut pending = self.pending();
+            pending.products.extend(ids.iter().copied());
+            pending.own_revisions.extend(revision);
+        }
+        self.generation.fetch_add(1, Ordering::AcqRel);
+    }
+
+    fn loaded(&self) -> Option<Arc<Snapshot>> {
+        self.current.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// True at most once per [`REVISION_CHECK_MS`] across all readers.
+    fn revision_check_due(&self) -> bool {
+        let now = self.started.elapsed().as_millis() as u64;
+        let last = self.last_check_ms.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= REVISION_CHECK_MS
+            && self.last_check_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+    }
+
+    /// True when every revision after `from` up to `to` came from this process.
+    fn own_up_to(&self, from: i64, to: i64) -> bool {
+        let pending = self.pending();
+        to >= from && (from + 1..=to).all(|r| pending.own_revisions.contains(&r))
+    }
+
+    /// The current snapshot, rebuilt or patched first when it is stale.
+    pub async fn snapshot(&self, db: &Db) -> AppResult<Arc<Snapshot>> {
+        let generation = self.generation.load(Ordering::Acquire);
+        if let Some(s) = self.loaded()
+            && s.generation == generation
+        {
+            if !self.revision_check_due() {
+                return Ok(s);
+            }
+            match current_revision(db).await {
+                Ok(revision) if revision == s.revision || self.own_up_to(s.revision, revision) => return Ok(s),
+                Ok(_) => self.invalidate(),
+                Err(err) => {
+                    // Keep serving what we have; the next check retries.
+                    tracing::warn!(error = %err, "catalog revision check failed");
+                    return Ok(s);
+                }
+            }
+        }
+        let _guard = self.rebuild.lock().await;
+        let generation = self.generation.load(Ordering::Acquire);
+        let current = self.loaded();
+        if let Some(s) = &current
+            && s.generation == generation
+        {
+            return Ok(s.clone());
+        }
+        let (full, products) = {
+            let mut pending = self.pending();
+            (std::mem::take(&mut pending.full), std::mem::take(&mut pending.products))
+        };
+        let started = Instant::now();
+        let built = match current {
+            Some(old) if !full => {
+                let mut revision = old.revision;
+                while self.pending().own_revisions.contains(&(revision + 1)) {
+                    revision += 1;
+                }
+                old.patch(db, generation, revision, &products).await
+            }
+            _ => Snapshot::load(db, generation).await,
+        };
+        let snapshot = match built {
+            Ok(s) => Arc::new(s),
+            Err(err) => {
+                self.invalidate();
+                return Err(err);
+            }
+        };
+        self.pending().own_revisions.retain(|r| *r > snapshot.revision);
+        tracing::debug!(
+            products = snapshot.products.len(),
+            patched = if full { 0 } else { products.len() },
+            ms = started.elapsed().as_millis() as u64,
+            "catalog snapshot built"
+        );
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
+    /// Available units per SKU, at most one second old.
+    pub async fn availability(&self, db: &Db) -> AppResult<StockMap> {
+        let fresh = |c: &Option<(Instant, StockMap)>| {
+            c.as_ref().filter(|(at, _)| at.elapsed().as_millis() < STOCK_TTL_MS).map(|(_, m)| m.clone())
+        };
+        let cached = self.stock.read().unwrap_or_else(|e| e.into_inner()).clone();
+        if let Some(m) = fresh(&cached) {
+            return Ok(m);
+        }
+        // One reader refreshes; the others keep answering from the previous figures meanwhile.
+        let _guard = match (self.stock_refresh.try_lock(), cached) {
+            (Ok(guard), _) => guard,
+            (Err(_), Some((_, stale))) => return Ok(stale),
+            (Err(_), None) => self.stock_refresh.lock().await,
+        };
+        if let Some(m) = fresh(&self.stock.read().unwrap_or_else(|e| e.into_inner())) {
+            return Ok(m);
+        }
+        let mut conn = db.reader().acquire().await?;
+        let map = Arc::new(store::availability(&mut conn).await?);
+        *self.stock.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), map.clone()));
+        Ok(map)
+    }
+}
+
+async fn current_revision(db: &Db) -> AppResult<i64> {
+    let mut conn = db.reader().acquire().await?;
+    store::revision(&mut conn).await
+}
+
+/// A listed product in the snapshot.
+#[derive(Debug)]
+pub struct Entry {
+    /// The product with its active SKUs only.
+    pub product: Product,
+    /// List price of the cheapest active SKU.
+    pub list_price: Option<i64>,
+    /// The list item JSON, per locale (index of `Locale::ALL`).
+    pub item_json: [String; 3],
+    /// Interned attribute values for filters and facets.
+    pub attr_ids: AttrIds,
+}
+
+/// One breadcrumb step.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Crumb {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+}
+
+/// A consistent picture of the listed catalog (listed products with at least one active SKU).
+#[derive(Debug)]
+pub struct Snapshot {
+    pub generation: u64,
+    pub revision: i64,
+    /// Every category, ordered by position then id.
+    pub categories: Vec<Category>,
+    category_index: HashMap<i64, usize>,
+    category_slugs: HashMap<String, i64>,
+    pub products: Vec<Arc<Entry>>,
+    /// Attribute names and values of every product, interned.
+    pub interner: Interner,
+    product_ids: HashMap<i64, u32>,
+    product_slugs: HashMap<String, u32>,
+    /// Product positions per category (None = all), one list per sort order.
+    lists: HashMap<Option<i64>, [Vec<u32>; 4]>,
+}
+
+pub(crate) fn locale_index(locale: Locale) -> usize {
+    match locale {
+        Locale::En => 0,
+        Locale::ZhCn => 1,
+        Locale::ZhTw => 2,
+    }
+}
+
+impl Snapshot {
+    async fn load(db: &Db, generation: u64) -> AppResult<Snapshot> {
+        let mut conn = db.reader().acquire().await?;
+        let revision = store::revision(&mut conn).await?;
+        let categories = store::categories(&mut conn).await?;
+        let products = store::products(&mut conn, Scope::Listed).await?;
+        let mut snap = Snapshot::empty(generation, revision, categories, Interner::default());
+        for product in products {
+            if let Some(entry) = snap.entry(product) {
+                snap.push(entry);
+            }
+        }
+        snap.sort_lists();
+        Ok(snap)
+    }
+
+    /// A copy of this snapshot with `ids` reloaded (added, replaced or removed).
+    async fn patch(&self, db: &Db, generation: u64, revision: i64, ids: &BTreeSet<i64>) -> AppResult<Snapshot> {
+        let mut conn = db.reader().acquire().await?;
+        let mut fresh = Vec::with_capacity(ids.len());
+        for &id in ids {
+            if let Some(p) = store::product(&mut conn, id).await?
+                && p.status == "listed"
+            {
+                fresh.push(p);
+            }
+        }
+        let mut snap = Snapshot::empty(generation, revision, self.categories.clone(), self.interner.clone());
+        for e in self.products.iter().filter(|e| !ids.contains(&e.product.id)) {
+            snap.push(e.clone());
+        }
+        for product in fresh {
+            if let Some(entry) = snap.entry(product) {
+                snap.push(entry);
+            }
+        }
+        snap.sort_lists();
+        Ok(snap)
+    }
+
+    fn empty(generation: u64, revision: i64, categories: Vec<Category>, interner: Interner) -> Snapshot {
+        let category_index = categories.iter().enumerate().map(|(i, c)| (c.id, i)).collect();
+        let category_slugs = categories.iter().map(|c| (c.slug.clone(), c.id)).collect();
+        Snapshot {
+            generation,
+            revision,
+            categories,
+            category_index,
+            category_slugs,
+            products: Vec::new(),
+            interner,
+            product_ids: HashMap::new(),
+            product_slugs: HashMap::new(),
+            lists: HashMap::new(),
+        }
+    }
+
+    /// Prepares a listed product for shoppers; None when it has no active SKU (nothing to
+    /// sell: hidden until a SKU is active again).
+    fn entry(&mut self, mut product: Product) -> Option<Arc<Entry>> {
+        product.skus.retain(|s| s.active);
+        if product.skus.is_empty() {
+            return None;
+        }
+        let list_price = product.skus.iter().find(|s| s.price == product.min_price).and_then(|s| s.list_price);
+        let item_json = Locale::ALL.map(|l| listing::item_json(self, &product, list_price, l));
+        let attr_ids = self.interner.product(&product);
+        Some(Arc::new(Entry { product, list_price, item_json, attr_ids }))
+    }
+
+    fn push(&mut self, entry: Arc<Entry>) {
+        let i = self.products.len() as u32;
+        self.product_ids.insert(entry.product.id, i);
+        self.product_slugs.insert(entry.product.slug.clone(), i);
+        let ancestors = self.ancestor_ids(entry.product.category_id);
+        for key in std::iter::once(None).chain(ancestors.into_iter().map(Some)) {
+            self.lists.entry(key).or_insert_with(|| [const { Vec::new() }; 4])[0].push(i);
+        }
+        self.products.push(entry);
+    }
+
+    fn sort_lists(&mut self) {
+        let mut lists = std::mem::take(&mut self.lists);
+        for sorted in lists.values_mut() {
+            for sort in Sort::ALL {
+                let mut list = sorted[0].clone();
+                list.sort_unstable_by_key(|&i| sort.rank(&self.products[i as usize].product));
+                sorted[sort as usize] = list;
+            }
+        }
+        self.lists = lists;
+    }
+
+    /// Ids from the root down to `category_id` (empty when unknown).
+    pub fn ancestor_ids(&self, category_id: i64) -> Vec<i64> {
+        self.category(category_id)
+            .map(|c| c.path.split('/').filter_map(|s| s.parse().ok()).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn category(&self, id: i64) -> Option<&Category> {
+        self.category_index.get(&id).map(|&i| &self.categories[i])
+    }
+
+    /// A category by id or slug.
+    pub fn category_by_key(&self, key: &str) -> Option<&Category> {
+        key.parse::<i64>()
+            .ok()
+            .and_then(|id| self.category(id))
+            .or_else(|| self.category_slugs.get(key).and_then(|id| self.category(*id)))
+    }
+
+    /// The breadcrumb of a category, root first.
+    pub fn breadcrumb(&self, category_id: i64, locale: Locale) -> Vec<Crumb> {
+        self.ancestor_ids(category_id)
+            .into_iter()
+            .filter_map(|id| self.category(id))
+            .map(|c| Crumb { id: c.id, slug: c.slug.clone(), name: c.names.get(locale).to_string() })
+            .collect()
+    }
+
+    /// A listed product by id or slug.
+    pub fn product_by_key(&self, key: &str) -> Option<&Entry> {
+        key.parse::<i64>()
+            .ok()
+            .and_then(|id| self.product_ids.get(&id))
+            .or_else(|| self.product_slugs.get(key))
+            .map(|&i| self.products[i as usize].as_ref())
+    }
+
+    /// The products of a category (all when None) in `sort` order.
+    pub fn list(&self, category_id: Option<i64>, sort: Sort) -> &[u32] {
+        self.lists.get(&category_id).map_or(&[], |l| l[sort as usize].as_slice())
+    }
+}
