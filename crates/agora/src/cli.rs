@@ -79,18 +79,7 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Serve => serve(open(&config).await?, &config).await,
-        Command::Demo => {
-            let app = open(&config).await?;
-            let login = agora_app::demo::load_if_empty(&app).await?;
-            println!();
-            println!("  Agora demo shop is ready.");
-            println!("  Shop:    {}/", config.public_url);
-            println!("  API:     {}/api/docs", config.public_url);
-            println!("  Admin:   {} / {}", login.email, login.password);
-            println!("  Data:    {}", config.data_dir.display());
-            println!();
-            serve(app, &config).await
-        }
+        Command::Demo => demo(open(&config).await?, &config).await,
         Command::User { action: UserAction::Create { email, password, role, name } } => {
             let app = open(&config).await?;
             let input = NewStaff { email, password, display_name: name, role };
@@ -120,11 +109,28 @@ async fn shutdown_signal() {
     tracing::info!("shutting down: finishing in-flight requests");
 }
 
-async fn serve(app: App, config: &Config) -> Result<()> {
+/// The HTTP server and the job worker of a running shop.
+struct Running {
+    app: App,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+    worker: tokio::task::JoinHandle<()>,
+    stop_worker: tokio::sync::watch::Sender<bool>,
+}
+
+/// Binds the listener and starts serving and running jobs in the background.
+async fn start(app: App, config: &Config) -> Result<Running> {
     let listener =
         tokio::net::TcpListener::bind(&config.listen).await.with_context(|| format!("binding {}", config.listen))?;
     tracing::info!(url = %config.public_url, "agora listening");
-    println!("Agora is serving at {}/", config.public_url);
+    let (stop_worker, stop_rx) = tokio::sync::watch::channel(false);
+    let worker_app = app.clone();
+    let worker = tokio::spawn(async move {
+        let mut stop = stop_rx;
+        agora_app::jobs::worker(worker_app, Duration::from_secs(1), async move {
+            let _ = stop.changed().await;
+        })
+        .await;
+    });
     // Build the in-memory catalog now rather than on the first shopper request.
     let warm = app.clone();
     tokio::spawn(async move {
@@ -132,18 +138,48 @@ async fn serve(app: App, config: &Config) -> Result<()> {
             tracing::warn!(error = %err, "catalog warm-up failed");
         }
     });
-    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
-    let worker_app = app.clone();
-    let mut worker_stop = stop_rx.clone();
-    let worker = tokio::spawn(async move {
-        agora_app::jobs::worker(worker_app, Duration::from_secs(1), async move {
-            let _ = worker_stop.changed().await;
-        })
-        .await;
-    });
-    let served = agora_web::serve(listener, app.clone(), shutdown_signal()).await;
-    let _ = stop_tx.send(true);
-    let _ = worker.await;
-    app.db.close().await;
-    served.context("serving HTTP")
+    let server = tokio::spawn(agora_web::serve(listener, app.clone(), shutdown_signal()));
+    Ok(Running { app, server, worker, stop_worker })
+}
+
+impl Running {
+    /// Waits for the server to stop (after a shutdown signal), then stops the worker.
+    async fn wait(self) -> Result<()> {
+        let served = self.server.await.context("server task")?;
+        let _ = self.stop_worker.send(true);
+        let _ = self.worker.await;
+        self.app.db.close().await;
+        served.context("serving HTTP")
+    }
+}
+
+async fn serve(app: App, config: &Config) -> Result<()> {
+    let running = start(app, config).await?;
+    println!("Agora is serving at {}/", config.public_url);
+    running.wait().await
+}
+
+async fn demo(app: App, config: &Config) -> Result<()> {
+    let (login, fresh) = agora_app::demo::load_if_empty(&app).await.context("loading the demo catalog")?;
+    let running = start(app.clone(), config).await?;
+    if let Some((actor, mut loaded)) = fresh {
+        // Orders are paid through the sandbox wallet, whose notifications need the server up.
+        agora_app::demo::load_orders(&app, &actor, &mut loaded).await.context("loading the demo orders")?;
+        println!(
+            "Loaded the demo shop: {} categories, {} products, {} SKUs, {} customers, {} orders.",
+            loaded.categories, loaded.products, loaded.skus, loaded.customers, loaded.orders
+        );
+    }
+    println!();
+    println!("  Agora demo shop is serving.");
+    println!("  Shop:      {}/", config.public_url);
+    println!("  API docs:  {}/api/docs", config.public_url);
+    println!("  Admin:     {} / {}", login.email, login.password);
+    println!(
+        "  Customers: customer01@demo.agora.shop … customer20@demo.agora.shop / {}",
+        agora_app::demo::DEMO_CUSTOMER_PASSWORD
+    );
+    println!("  Data:      {}", config.data_dir.display());
+    println!();
+    running.wait().await
 }

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use agora_domain::ShippingRule;
 
+use super::Loaded;
 use super::content::{ADJECTIVES, COLOURS, Leaf, Name, ROOTS, SIZES, TAGS};
 use super::rng::Rng;
-use super::Loaded;
 use crate::App;
 use crate::audit::Actor;
 use crate::cart::{self, NewPickupLocation, NewShippingMethod};
@@ -24,15 +24,28 @@ fn names(n: &Name) -> NamesInput {
 }
 
 pub(super) async fn load(app: &App, actor: &Actor, rng: &mut Rng, loaded: &mut Loaded) -> AppResult<()> {
-    let main = warehouses::create(app, actor, &warehouse("SH-01", "Shanghai main warehouse", "上海市浦东新区", 10)).await?;
+    let main =
+        warehouses::create(app, actor, &warehouse("SH-01", "Shanghai main warehouse", "上海市浦东新区", 10)).await?;
     let south = warehouses::create(app, actor, &warehouse("GZ-01", "Guangzhou warehouse", "广州市白云区", 5)).await?;
     shipping(app, actor, main.id).await?;
     for (r, root) in ROOTS.iter().enumerate() {
-        let parent = NewCategory { parent_id: None, slug: root.slug.into(), names: names(&root.name), image_url: None, position: r as i64 };
+        let parent = NewCategory {
+            parent_id: None,
+            slug: root.slug.into(),
+            names: names(&root.name),
+            image_url: None,
+            position: r as i64,
+        };
         let parent = categories::create(app, actor, &parent).await?;
         loaded.categories += 1;
         for (l, leaf) in root.leaves.iter().enumerate() {
-            let input = NewCategory { parent_id: Some(parent.id), slug: leaf.slug.into(), names: names(&leaf.name), image_url: None, position: l as i64 };
+            let input = NewCategory {
+                parent_id: Some(parent.id),
+                slug: leaf.slug.into(),
+                names: names(&leaf.name),
+                image_url: None,
+                position: l as i64,
+            };
             let category = categories::create(app, actor, &input).await?;
             loaded.categories += 1;
             for i in 0..PRODUCTS_PER_LEAF {
@@ -57,7 +70,8 @@ fn warehouse(code: &str, name: &str, address: &str, priority: i64) -> NewWarehou
 }
 
 async fn stock_in(app: &App, actor: &Actor, sku_id: i64, warehouse_id: i64, quantity: i64) -> AppResult<()> {
-    let input = StockIn { sku_id, warehouse_id, quantity, reference: "DEMO-OPENING".into(), reason: "opening stock".into() };
+    let input =
+        StockIn { sku_id, warehouse_id, quantity, reference: "DEMO-OPENING".into(), reason: "opening stock".into() };
     movements::inbound(app, actor, &input).await?;
     Ok(())
 }
@@ -69,15 +83,24 @@ fn product(rng: &mut Rng, leaf: &Leaf, category_id: i64, i: usize) -> NewProduct
     let text = |title: String, description: String| TextInput { title, subtitle: String::new(), description };
     texts.insert(
         "en".to_string(),
-        text(format!("{} {}", adjective.en, noun.en), format!("{} {} from the demo shop's {} range.", adjective.en, noun.en, leaf.name.en)),
+        text(
+            format!("{} {}", adjective.en, noun.en),
+            format!("{} {} from the demo shop's {} range.", adjective.en, noun.en, leaf.name.en),
+        ),
     );
     texts.insert(
         "zh-CN".to_string(),
-        text(format!("{}{}", adjective.zh_cn, noun.zh_cn), format!("演示商店{}系列：{}{}。", leaf.name.zh_cn, adjective.zh_cn, noun.zh_cn)),
+        text(
+            format!("{}{}", adjective.zh_cn, noun.zh_cn),
+            format!("演示商店{}系列：{}{}。", leaf.name.zh_cn, adjective.zh_cn, noun.zh_cn),
+        ),
     );
     texts.insert(
         "zh-TW".to_string(),
-        text(format!("{}{}", adjective.zh_tw, noun.zh_tw), format!("示範商店{}系列：{}{}。", leaf.name.zh_tw, adjective.zh_tw, noun.zh_tw)),
+        text(
+            format!("{}{}", adjective.zh_tw, noun.zh_tw),
+            format!("示範商店{}系列：{}{}。", leaf.name.zh_tw, adjective.zh_tw, noun.zh_tw),
+        ),
     );
     let price = (rng.range(leaf.price.0, leaf.price.1) / 100) * 100 - 100 + 90;
     let list_price = rng.chance(40).then_some(price + price / 5);
@@ -104,11 +127,16 @@ fn product(rng: &mut Rng, leaf: &Leaf, category_id: i64, i: usize) -> NewProduct
 async fn shipping(app: &App, actor: &Actor, warehouse_id: i64) -> AppResult<()> {
     let methods = [
         ("standard", "Standard delivery 标准快递", ShippingRule::FreeOver { fee: 1000, threshold: 9900 }),
-        ("express", "Express by weight 顺丰速运", ShippingRule::ByWeight { first_grams: 1000, first_fee: 1800, step_grams: 1000, step_fee: 600 }),
+        (
+            "express",
+            "Express by weight 顺丰速运",
+            ShippingRule::ByWeight { first_grams: 1000, first_fee: 1800, step_grams: 1000, step_fee: 600 },
+        ),
         ("pickup", "Store pickup 门店自提", ShippingRule::Pickup),
     ];
     for (position, (code, name, rule)) in methods.into_iter().enumerate() {
-        let input = NewShippingMethod { code: code.into(), name: name.into(), rule, active: true, position: position as i64 };
+        let input =
+            NewShippingMethod { code: code.into(), name: name.into(), rule, active: true, position: position as i64 };
         cart::create_shipping_method(app, &input, Some(actor)).await?;
     }
     let store = NewPickupLocation {

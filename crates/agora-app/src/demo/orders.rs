@@ -99,7 +99,15 @@ pub(super) async fn load(app: &App, actor: &Actor, rng: &mut Rng, customers: usi
         for _ in 0..count {
             let customer = customer_ids[n % customers.max(1)];
             let use_pickup = n % 7 == 3 && pickup_location.is_some();
-            let order = place(app, rng, customer, &skus, n, if use_pickup { (pickup, pickup_location) } else { (standard, None) }).await?;
+            let order = place(
+                app,
+                rng,
+                customer,
+                &skus,
+                n,
+                if use_pickup { (pickup, pickup_location) } else { (standard, None) },
+            )
+            .await?;
             if stage != Stage::Unpaid {
                 let payment = payments::create_payment(app, order.id, &Viewer::Customer(customer)).await?;
                 sandbox::complete(app, &payment.provider_ref, true).await?;
@@ -116,7 +124,14 @@ pub(super) async fn load(app: &App, actor: &Actor, rng: &mut Rng, customers: usi
     Ok(placed.len())
 }
 
-async fn place(app: &App, rng: &mut Rng, customer: i64, skus: &[i64], n: usize, shipping: (i64, Option<i64>)) -> AppResult<OrderRow> {
+async fn place(
+    app: &App,
+    rng: &mut Rng,
+    customer: i64,
+    skus: &[i64],
+    n: usize,
+    shipping: (i64, Option<i64>),
+) -> AppResult<OrderRow> {
     let c = Some(customer);
     let cart = cart::create_cart(app, c).await?;
     for _ in 0..rng.range(1, 3) {
@@ -152,7 +167,13 @@ async fn advance(app: &App, actor: &Actor, order_id: i64, customer: i64, stage: 
         location: location.into(),
         occurred_at: None,
     };
-    fulfilment::add_event(app, shipment.id, &event("in_transit", "Departed sorting centre 已离开分拣中心", "上海"), actor).await?;
+    fulfilment::add_event(
+        app,
+        shipment.id,
+        &event("in_transit", "Departed sorting centre 已离开分拣中心", "上海"),
+        actor,
+    )
+    .await?;
     if matches!(stage, Stage::Delivered | Stage::Completed) {
         fulfilment::add_event(app, shipment.id, &event("delivered", "Delivered 已签收", "上海"), actor).await?;
     }
