@@ -7,6 +7,7 @@ pub mod hooks;
 pub mod input;
 pub mod metrics;
 pub mod ops;
+pub mod pages;
 pub mod router;
 pub mod state;
 

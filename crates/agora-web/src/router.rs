@@ -68,6 +68,7 @@ pub fn build_router(app: App) -> Router {
     Router::new()
         .merge(api_router)
         .merge(crate::ops::routes())
+        .merge(crate::pages::routes(state.clone()))
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {

@@ -24,3 +24,4 @@ macro_rules! both_backends {
 mod auth;
 mod cli;
 mod ops;
+mod pages;
