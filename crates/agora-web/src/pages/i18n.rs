@@ -46,7 +46,7 @@ fn catalog(locale: Locale) -> Option<&'static Catalog> {
 }
 
 /// The text for `key` in `locale`; falls back to English, then to the key itself.
-pub fn text<'k>(locale: Locale, key: &'k str) -> &'k str {
+pub fn text(locale: Locale, key: &str) -> &str {
     catalog(locale)
         .and_then(|c| c.get(key))
         .or_else(|| catalog(Locale::En).and_then(|c| c.get(key)))
