@@ -205,3 +205,26 @@ pub fn see_other(to: &str, cookie: Option<HeaderValue>) -> Response {
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cookies_are_http_only_lax_and_secure_behind_tls() {
+        let plain = set_cookie("agora_session", "abc", 60, false);
+        assert_eq!(plain, "agora_session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax");
+        let tls = set_cookie("agora_session", "abc", 60, true);
+        assert_eq!(tls, "agora_session=abc; Path=/; Max-Age=60; HttpOnly; SameSite=Lax; Secure");
+    }
+
+    #[test]
+    fn reads_cookies_from_every_header() {
+        let mut headers = HeaderMap::new();
+        headers.append(header::COOKIE, HeaderValue::from_static("a=1; agora_lang=zh-TW"));
+        headers.append(header::COOKIE, HeaderValue::from_static("agora_csrf=xyz"));
+        assert_eq!(cookie(&headers, "agora_lang"), Some("zh-TW"));
+        assert_eq!(cookie(&headers, "agora_csrf"), Some("xyz"));
+        assert_eq!(cookie(&headers, "agora"), None);
+    }
+}

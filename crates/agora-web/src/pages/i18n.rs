@@ -97,6 +97,40 @@ mod tests {
         }
     }
 
+    fn files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() { files(&path, out) } else { out.push(path) }
+        }
+    }
+
+    /// Every `"section.key"` literal in the templates and page code names a catalog entry.
+    #[test]
+    fn every_key_used_exists() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        files(&root.join("templates"), &mut paths);
+        files(&root.join("src/pages"), &mut paths);
+        let sections = ["shop", "nav", "footer", "home", "search", "cart", "account", "admin", "error"];
+        let mut checked = 0;
+        for path in paths {
+            let text = std::fs::read_to_string(&path).unwrap();
+            for literal in text.split('"') {
+                let Some((section, rest)) = literal.split_once('.') else { continue };
+                let looks_like_key = !rest.is_empty() && rest.chars().all(|c| c.is_ascii_lowercase() || c == '_');
+                if sections.contains(&section) && looks_like_key && rest != "html" && literal != "no.such.key" {
+                    assert_ne!(text_of(literal), literal, "{} uses unknown key {literal}", path.display());
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 50, "only {checked} keys found");
+    }
+
+    fn text_of(key: &str) -> &str {
+        text(Locale::En, key)
+    }
+
     #[test]
     fn lookup_and_fallbacks() {
         assert_eq!(text(Locale::En, "nav.cart"), "Cart");

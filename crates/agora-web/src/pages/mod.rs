@@ -39,6 +39,29 @@ pub fn routes(state: AppState) -> Router<AppState> {
     Router::new().merge(pages).route("/static/{file}", get(assets::serve)).route("/robots.txt", get(assets::robots))
 }
 
+/// A router answering everything with the localized 404 page (for unknown paths a browser
+/// asks for; API clients keep getting problem+json).
+pub fn not_found_page(state: AppState) -> Router {
+    Router::new()
+        .fallback(|| async { ctx::PageError::not_found() })
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layer::pages))
+        .with_state(state)
+}
+
+/// True for a browser navigating to a page (GET of HTML outside the API).
+pub fn wants_html(req: &axum::extract::Request) -> bool {
+    let accepts_html = req
+        .headers()
+        .get(axum::http::header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let path = req.uri().path();
+    req.method() == axum::http::Method::GET
+        && accepts_html
+        && !path.starts_with("/api/")
+        && !path.starts_with("/static/")
+}
+
 /// Formats epoch milliseconds as `YYYY-MM-DD HH:MM` (UTC).
 pub(crate) fn datetime(ms: i64) -> String {
     let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");

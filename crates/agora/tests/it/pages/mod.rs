@@ -132,6 +132,11 @@ impl Web {
         self.send(self.http.get(format!("{}{path}", self.base))).await
     }
 
+    /// GET as a browser navigating (Accept: text/html).
+    pub async fn get_html(&self, path: &str) -> Page {
+        self.send(self.http.get(format!("{}{path}", self.base)).header("accept", "text/html,*/*;q=0.8")).await
+    }
+
     /// Posts a form exactly as given (no CSRF field added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.send(self.http.post(format!("{}{path}", self.base)).form(fields)).await

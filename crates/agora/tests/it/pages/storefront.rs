@@ -4,7 +4,13 @@ use agora_testkit::TestApp;
 
 use super::Web;
 
-both_backends!(pages_render_with_lang_and_headers, language_switch, static_assets_and_robots, output_is_escaped);
+both_backends!(
+    pages_render_with_lang_and_headers,
+    language_switch,
+    static_assets_and_robots,
+    output_is_escaped,
+    unknown_pages_are_html_for_browsers
+);
 
 async fn pages_render_with_lang_and_headers(t: &TestApp) {
     let web = Web::new(t);
@@ -74,6 +80,19 @@ async fn static_assets_and_robots(t: &TestApp) {
     let robots = web.get("/robots.txt").await;
     assert_eq!(robots.status, 200);
     assert!(robots.html.contains("Disallow: /admin") && robots.html.contains("User-agent: *"));
+}
+
+async fn unknown_pages_are_html_for_browsers(t: &TestApp) {
+    let web = Web::new(t).with_accept_language("zh-CN");
+    let p = web.get_html("/no/such/page").await;
+    assert_eq!(p.status, 404);
+    assert!(p.header("content-type").starts_with("text/html"));
+    assert_eq!(p.lang(), "zh-CN");
+    assert!(p.html.contains("页面不存在"), "{}", p.html);
+    p.assert_secure_headers();
+    // API clients still get problem+json.
+    t.client.get("/no/such/page", None).await.assert_problem(404, "not_found");
+    t.client.get("/api/v1/nothing", None).await.assert_problem(404, "not_found");
 }
 
 async fn output_is_escaped(t: &TestApp) {
