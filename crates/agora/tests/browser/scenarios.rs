@@ -117,9 +117,13 @@ pub async fn mobile_viewport_has_no_horizontal_scroll(d: &Driver) {
     let t = shop().await;
     let mut b = d.browser(true).await;
     b.screenshots("mobile_viewport_has_no_horizontal_scroll");
-    for (name, page) in
-        [("home", "/"), ("login", "/account/login"), ("register", "/account/register"), ("home-zh", "/?lang=zh-CN")]
-    {
+    for (name, page) in [
+        ("home", "/"),
+        ("login", "/account/login"),
+        ("register", "/account/register"),
+        ("home-zh", "/?lang=zh-CN"),
+        ("admin-login-zh", "/admin/login"),
+    ] {
         b.client.goto(&format!("{}{page}", t.base_url)).await.expect("page");
         let sizes = js(&b, "return [document.documentElement.scrollWidth, window.innerWidth]").await;
         let (scroll, inner) = (sizes[0].as_i64().expect("scrollWidth"), sizes[1].as_i64().expect("innerWidth"));
