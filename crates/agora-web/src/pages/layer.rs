@@ -143,6 +143,8 @@ fn finish(mut response: Response, ctx: &Ctx, new_csrf_cookie: Option<&String>) -
     if let Some(value) = new_csrf_cookie {
         response.headers_mut().append(header::SET_COOKIE, set_cookie(CSRF_COOKIE, value, YEAR_SECS, ctx.secure));
     }
+    // The same URL renders differently per language and per visitor.
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
     if response.status() == StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

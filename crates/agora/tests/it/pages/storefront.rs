@@ -20,6 +20,8 @@ async fn pages_render_with_lang_and_headers(t: &TestApp) {
         assert_eq!(p.lang(), "en", "{path}");
         assert!(p.header("content-type").starts_with("text/html"), "{path}");
         p.assert_secure_headers();
+        assert_eq!(p.header("vary"), "Cookie, Accept-Language", "{path}");
+        assert_eq!(p.header("cache-control"), "no-store", "{path}");
         assert!(!p.html.contains("<script>") && !p.html.contains("style=\""), "{path} has inline code");
     }
     let home = web.get("/").await;
