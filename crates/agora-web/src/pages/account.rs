@@ -121,6 +121,7 @@ pub async fn login(
     match result {
         Ok((customer, session)) => {
             crate::hooks::after_customer_login(&state, customer.id, None).await.map_err(|e| PageError::from(e.0))?;
+            drop_previous_session(&state, &ctx).await?;
             Ok(see_other("/account", Some(ctx.session_cookie(Some(&session.token), cookie_age(&state)))))
         }
         Err(e) => {
@@ -131,11 +132,17 @@ pub async fn login(
     }
 }
 
-/// Logs out whoever holds the session cookie (customer or staff) and clears the cookie.
-pub(super) async fn end_session(state: &AppState, ctx: &Ctx, to: &str) -> Result<Response, PageError> {
+/// A new login replaces the session the browser held before (customer or staff).
+pub(super) async fn drop_previous_session(state: &AppState, ctx: &Ctx) -> Result<(), PageError> {
     if let Some(token) = &ctx.session_token {
         auth::revoke_token(&state.app, token).await?;
     }
+    Ok(())
+}
+
+/// Logs out whoever holds the session cookie (customer or staff) and clears the cookie.
+pub(super) async fn end_session(state: &AppState, ctx: &Ctx, to: &str) -> Result<Response, PageError> {
+    drop_previous_session(state, ctx).await?;
     Ok(see_other(to, Some(ctx.session_cookie(None, 0))))
 }
 

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect};
 use serde::Deserialize;
 
-use super::account::{end_session, login_refusal};
+use super::account::{drop_previous_session, end_session, login_refusal};
 use super::ctx::{Ctx, PageError, PageResult, page, render, see_other};
 use super::form::{Form, FormState};
 use super::guard::{StaffPage, StaffSession};
@@ -83,6 +83,7 @@ pub async fn login(
 ) -> PageResult {
     match auth::login_staff(&state.app, &f.email, &f.password, &client.key, &client.user_agent).await {
         Ok((_, session)) => {
+            drop_previous_session(&state, &ctx).await?;
             let age = state.app.settings.session_ttl_ms / 1000;
             Ok(see_other("/admin", Some(ctx.session_cookie(Some(&session.token), age))))
         }

@@ -10,7 +10,8 @@ both_backends!(
     validation_messages_beside_fields,
     login_logout_and_wrong_password,
     password_change_revokes_other_sessions,
-    sessions_list_and_revoke
+    sessions_list_and_revoke,
+    lockout_and_script_token
 );
 
 async fn register_sets_cookie_and_shows_profile(t: &TestApp) {
@@ -222,4 +223,51 @@ async fn sessions_list_and_revoke(t: &TestApp) {
     assert_eq!(r.status, 404);
     assert!(r.html.contains("Page not found"));
     assert_eq!(web.get("/account").await.status, 200);
+}
+
+async fn lockout_and_script_token(t: &TestApp) {
+    let web = Web::new(t);
+    web.register("lock@example.cn").await;
+    let first_session = web.cookie("agora_session").unwrap();
+    // Logging in again replaces the browser's previous session.
+    let token = web.get("/account").await.csrf();
+    let fields = [("_csrf", token.as_str()), ("identifier", "lock@example.cn"), ("password", "customer-pass-1")];
+    assert_eq!(web.post_raw("/account/login", &fields).await.status, 303);
+    let second_session = web.cookie("agora_session").unwrap();
+    assert_ne!(first_session, second_session);
+    let active: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sessions WHERE revoked_at IS NULL")
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(active, 1, "the first session was revoked");
+    let guest = Web::new(t);
+    for _ in 0..5 {
+        let r = guest
+            .submit(
+                "/account/login",
+                "/account/login",
+                &[("identifier", "lock@example.cn"), ("password", "wrong-pass")],
+            )
+            .await;
+        assert_eq!(r.status, 401);
+    }
+    let r = guest
+        .submit(
+            "/account/login",
+            "/account/login",
+            &[("identifier", "lock@example.cn"), ("password", "customer-pass-1")],
+        )
+        .await;
+    assert_eq!(r.status, 423, "{}", r.html);
+    assert!(r.html.contains("locked"), "{}", r.html);
+    assert_eq!(r.input_value("identifier").as_deref(), Some("lock@example.cn"));
+    // Scripts may send the token in a header instead of a form field.
+    let token = web.get("/account/sessions").await.csrf();
+    let cookies = format!("agora_csrf={}; agora_session={second_session}", web.cookie("agora_csrf").unwrap());
+    let url = format!("{}/account/logout", t.base_url);
+    let r = t.client.raw().post(&url).header("cookie", &cookies).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 403, "no token");
+    let r = t.client.raw().post(&url).header("cookie", &cookies).header("x-csrf-token", &token).send().await.unwrap();
+    assert_eq!(r.status().as_u16(), 303, "token in the header");
+    assert_eq!(web.get("/account").await.location(), "/account/login", "logged out");
 }
