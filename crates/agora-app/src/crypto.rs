@@ -79,3 +79,12 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 pub fn verify_password(password: &str, phc: &str) -> bool {
     Argon2::default().verify_password(password.as_bytes(), phc).is_ok()
 }
+
+/// URL-safe base64 without padding (cookie-safe).
+pub fn b64url(data: &[u8]) -> String {
+    URL_SAFE_NO_PAD.encode(data)
+}
+
+pub fn b64url_decode(text: &str) -> Option<Vec<u8>> {
+    URL_SAFE_NO_PAD.decode(text).ok()
+}

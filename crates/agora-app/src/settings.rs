@@ -72,6 +72,8 @@ pub struct Secrets {
     pub payment_webhook: String,
     /// Key carriers sign tracking pushes with.
     pub carrier_webhook: String,
+    /// Key the storefront signs its CSRF tokens with.
+    pub csrf: String,
 }
 
 impl std::fmt::Debug for Secrets {
@@ -85,6 +87,7 @@ impl Secrets {
         Ok(Secrets {
             payment_webhook: secret(db, "payment_webhook_secret").await?,
             carrier_webhook: secret(db, "carrier_webhook_secret").await?,
+            csrf: secret(db, "csrf_secret").await?,
         })
     }
 }

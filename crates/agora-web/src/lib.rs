@@ -12,6 +12,7 @@ pub mod inventory;
 pub mod metrics;
 pub mod ops;
 pub mod orders;
+pub mod pages;
 pub mod payments;
 pub mod router;
 pub mod state;

@@ -81,9 +81,11 @@ pub fn build_router(app: App) -> Router {
     let doc_json = Arc::new(doc.to_json().unwrap_or_default());
     let ids = RequestIds { prefix: agora_app::crypto::random_code(6).into(), next: Arc::new(AtomicU64::new(1)) };
     let request_id_header = axum::http::HeaderName::from_static("x-request-id");
+    let not_found_page = crate::pages::not_found_page(state.clone());
     Router::new()
         .merge(api_router)
         .merge(crate::ops::routes())
+        .merge(crate::pages::routes(state.clone()))
         .route(
             "/api/openapi.json",
             axum::routing::get(move || {
@@ -92,7 +94,7 @@ pub fn build_router(app: App) -> Router {
             }),
         )
         .merge(Scalar::with_url("/api/docs", doc))
-        .fallback(|| async { problem(StatusCode::NOT_FOUND, "not_found", "no such resource".into(), Vec::new()) })
+        .fallback(move |req: axum::extract::Request| not_found(not_found_page.clone(), req))
         .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
@@ -103,6 +105,16 @@ pub fn build_router(app: App) -> Router {
         .layer(PropagateRequestIdLayer::new(request_id_header.clone()))
         .layer(SetRequestIdLayer::new(request_id_header, ids))
         .with_state(state)
+}
+
+/// Unknown paths: the HTML 404 page for browsers, problem+json for everyone else.
+async fn not_found(page: Router, req: axum::extract::Request) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use tower::ServiceExt;
+    if crate::pages::wants_html(&req) {
+        return page.oneshot(req).await.into_response();
+    }
+    problem(StatusCode::NOT_FOUND, "not_found", "no such resource".into(), Vec::new())
 }
 
 /// Serves `app` on `listener` until `shutdown` resolves, then finishes in-flight requests.

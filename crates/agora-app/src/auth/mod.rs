@@ -3,11 +3,13 @@
 
 mod customers;
 mod limiter;
+mod password;
 mod sessions;
 mod staff;
 
 pub use customers::{Customer, Registration, get_customer, login_customer, register_customer};
 pub use limiter::RateLimiter;
+pub use password::change_password;
 pub use sessions::{SessionInfo, list_sessions, revoke_session, revoke_token};
 pub use staff::{NewStaff, StaffMember, create_staff, list_staff, login_staff};
 

@@ -29,4 +29,5 @@ mod fulfilment;
 mod inventory;
 mod ops;
 mod orders;
+mod pages;
 mod payments;

@@ -1,0 +1,64 @@
+//! Browser tests in real headless Chromium (Debian's `chromium` and `chromium-driver`,
+//! installed by `.ci/browser-deps`). They run only with `AGORA_BROWSER_TESTS=1`; otherwise
+//! this binary says it skipped them. Each scenario gets a fresh shop (SQLite) and a fresh
+//! browser profile, and saves screenshots under `<target>/browser-screenshots/<scenario>/`.
+
+mod driver;
+mod scenarios;
+
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+use std::time::Duration;
+
+use futures_util::FutureExt;
+
+use driver::Driver;
+
+type Scenario = fn(&Driver) -> Pin<Box<dyn Future<Output = ()> + '_>>;
+
+const SCENARIOS: [(&str, Scenario); 3] = [
+    ("register_login_and_profile", |d| Box::pin(scenarios::register_login_and_profile(d))),
+    ("language_switch_shows_chinese", |d| Box::pin(scenarios::language_switch_shows_chinese(d))),
+    ("mobile_viewport_has_no_horizontal_scroll", |d| Box::pin(scenarios::mobile_viewport_has_no_horizontal_scroll(d))),
+];
+
+fn main() {
+    if std::env::var("AGORA_BROWSER_TESTS").as_deref() != Ok("1") {
+        println!("browser tests skipped: set AGORA_BROWSER_TESTS=1 to run them (needs .ci/browser-deps)");
+        return;
+    }
+    // `cargo test browser_name` passes a filter; flags such as --nocapture are ignored.
+    let filter: Option<String> = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(4).enable_all().build().expect("runtime");
+    let failed = runtime.block_on(run(filter));
+    if failed > 0 {
+        std::process::exit(1);
+    }
+}
+
+async fn run(filter: Option<String>) -> usize {
+    let driver = Driver::start().await;
+    println!("screenshots: {}", driver::screenshot_root().display());
+    let chosen: Vec<_> =
+        SCENARIOS.iter().filter(|(name, _)| filter.as_deref().is_none_or(|f| name.contains(f))).collect();
+    println!("running {} browser tests", chosen.len());
+    let mut failed = Vec::new();
+    for (name, scenario) in chosen {
+        let outcome =
+            tokio::time::timeout(Duration::from_secs(120), AssertUnwindSafe(scenario(&driver)).catch_unwind()).await;
+        let ok = matches!(outcome, Ok(Ok(())));
+        println!("test {name} ... {}", if ok { "ok" } else { "FAILED" });
+        if !ok {
+            failed.push(*name);
+        }
+    }
+    println!(
+        "\nbrowser test result: {}. {} failed{}",
+        if failed.is_empty() { "ok" } else { "FAILED" },
+        failed.len(),
+        if failed.is_empty() { String::new() } else { format!(": {}", failed.join(", ")) }
+    );
+    println!("screenshots: {}", driver::screenshot_root().display());
+    failed.len()
+}
