@@ -203,7 +203,8 @@ pub async fn delete(app: &App, actor: &Actor, image_id: i64) -> AppResult<Produc
     commit(app, tx, Touched::Products(&[before.id])).await?;
     if still_used == 0 {
         let path = app.settings.media_dir().join(&name);
-        if let Err(e) = std::fs::remove_file(path) {
+        let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
+        if let Ok(Err(e)) = removed {
             tracing::warn!(error = %e, "could not remove unused media file");
         }
     }
