@@ -230,6 +230,7 @@ async fn detail_by_id_and_slug(t: &TestApp) {
     }
     let by_id = c.get(&format!("/api/v1/products/{}", s.red_tee), None).await;
     assert_eq!(by_id.status, 200, "{}", by_id.text);
+    assert_eq!(by_id.header("vary"), Some("accept-language"));
     let by_slug = c.get("/api/v1/products/red-tee", None).await;
     assert_eq!(by_slug.body, by_id.body);
     let d = &by_id.body;
