@@ -104,6 +104,7 @@ pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt
     let name = store_file(app, bytes, ext).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
+    super::store::lock_product(&mut tx, product_id, now).await?;
     let before = products::load(&mut tx, product_id).await?;
     let position = before.images.iter().map(|i| i.position).max().map_or(0, |p| p + 1);
     sqlx::query(

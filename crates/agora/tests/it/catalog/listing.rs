@@ -336,7 +336,7 @@ async fn concurrent_writes_and_reads_converge(t: &TestApp) {
         let p = c.get(&format!("/api/v1/admin/products/{id}"), Some(&s.admin)).await;
         skus.extend(p.body["skus"].as_array().unwrap().iter().map(|k| k["id"].as_i64().unwrap()));
     }
-    let writes = skus.iter().enumerate().map(|(n, sku)| {
+    let writes = skus.iter().chain(skus.iter()).enumerate().map(|(n, sku)| {
         let path = format!("/api/v1/admin/skus/{sku}");
         let body = json!({"price": 100 + n as i64 * 7});
         let admin = s.admin.clone();
