@@ -242,6 +242,13 @@ pub async fn bump_revision(tx: &mut Tx) -> AppResult<Option<i64>> {
     Ok(value.and_then(|v| v.parse().ok()))
 }
 
+/// Serialises category-tree writers (PostgreSQL row lock on the revision row, held to commit),
+/// so concurrent moves cannot build a cycle or leave a stale `path`.
+pub async fn lock_tree(tx: &mut Tx) -> AppResult<()> {
+    sqlx::query("UPDATE app_settings SET value = value WHERE key = 'catalog_revision'").execute(&mut **tx).await?;
+    Ok(())
+}
+
 /// Takes the product's row lock for the rest of the transaction, so concurrent SKU writers of
 /// one product run one after the other (PostgreSQL; SQLite has a single writer anyway) and
 /// `min_price` is computed from committed SKUs. Returns false when the product does not exist.
