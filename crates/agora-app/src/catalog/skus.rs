@@ -213,8 +213,7 @@ pub async fn generate(app: &App, actor: &Actor, product_id: i64, m: &Matrix) -> 
     let combos = check_matrix(&mut e, m, "");
     e.finish()?;
     let mut tx = app.db.begin().await?;
-    store::lock_product(&mut tx, product_id, app.now()).await?;
-    let before = products::load(&mut tx, product_id).await?;
+    let before = products::load_locked(&mut tx, product_id, app.now()).await?;
     insert_matrix(&mut tx, product_id, &before.currency, m, &combos, app.now()).await?;
     audited(app, actor, tx, "product.skus_generate", before).await
 }
@@ -237,8 +236,7 @@ pub async fn add(app: &App, actor: &Actor, product_id: i64, input: &NewSku) -> A
     e.max_chars("barcode", &input.barcode, BARCODE_MAX);
     e.finish()?;
     let mut tx = app.db.begin().await?;
-    store::lock_product(&mut tx, product_id, app.now()).await?;
-    let before = products::load(&mut tx, product_id).await?;
+    let before = products::load_locked(&mut tx, product_id, app.now()).await?;
     if before.skus.iter().any(|s| s.attrs == input.attrs) {
         return Err(AppError::conflict("sku_exists", "the product already has a SKU with these attributes"));
     }
@@ -260,9 +258,7 @@ pub async fn add(app: &App, actor: &Actor, product_id: i64, input: &NewSku) -> A
 async fn product_of_sku(tx: &mut Tx, sku_id: i64, now: i64) -> AppResult<Product> {
     let pid: Option<i64> =
         sqlx::query_scalar("SELECT product_id FROM skus WHERE id = $1").bind(sku_id).fetch_optional(&mut **tx).await?;
-    let pid = pid.ok_or_else(|| AppError::not_found("sku"))?;
-    store::lock_product(tx, pid, now).await?;
-    products::load(tx, pid).await
+    products::load_locked(tx, pid.ok_or_else(|| AppError::not_found("sku"))?, now).await
 }
 
 fn find(product: &Product, sku_id: i64) -> AppResult<&Sku> {
