@@ -231,7 +231,7 @@ pub struct Crumb {
 }
 
 /// A consistent picture of the listed catalog (listed products with at least one active SKU).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     pub generation: u64,
     pub revision: i64,
@@ -283,17 +283,82 @@ impl Snapshot {
                 fresh.push(p);
             }
         }
-        let mut snap = Snapshot::empty(generation, revision, self.categories.clone(), self.interner.clone());
-        for e in self.products.iter().filter(|e| !ids.contains(&e.product.id)) {
-            snap.push(e.clone());
+        Ok(self.apply(generation, revision, ids, fresh))
+    }
+
+    /// Pure part of [`Snapshot::patch`]: `fresh` are the touched products that are listed now.
+    fn apply(&self, generation: u64, revision: i64, ids: &BTreeSet<i64>, fresh: Vec<Product>) -> Snapshot {
+        // Copy (entries are shared), unlink every touched product, then link the fresh ones.
+        // Positions of untouched products never move, so the lists stay valid.
+        let mut snap = self.clone();
+        snap.generation = generation;
+        snap.revision = revision;
+        for id in ids {
+            if let Some(&i) = self.product_ids.get(id) {
+                snap.unlink(i);
+            }
         }
         for product in fresh {
             if let Some(entry) = snap.entry(product) {
-                snap.push(entry);
+                match self.product_ids.get(&entry.product.id) {
+                    Some(&i) => snap.link(i, entry),
+                    None => snap.push_sorted(entry),
+                }
             }
         }
-        snap.sort_lists();
-        Ok(snap)
+        snap
+    }
+
+    /// The list keys a product of `category_id` appears under: all, then its ancestors.
+    fn keys(&self, category_id: i64) -> Vec<Option<i64>> {
+        std::iter::once(None).chain(self.ancestor_ids(category_id).into_iter().map(Some)).collect()
+    }
+
+    /// Removes product position `i` from the lookups and every sorted list.
+    fn unlink(&mut self, i: u32) {
+        let entry = self.products[i as usize].clone();
+        let p = &entry.product;
+        self.product_ids.remove(&p.id);
+        if self.product_slugs.get(&p.slug) == Some(&i) {
+            self.product_slugs.remove(&p.slug);
+        }
+        for key in self.keys(p.category_id) {
+            let Some(lists) = self.lists.get_mut(&key) else { continue };
+            for sort in Sort::ALL {
+                let rank = sort.rank(p);
+                let list = &mut lists[sort as usize];
+                let products = &self.products;
+                let pos = list.partition_point(|&j| sort.rank(&products[j as usize].product) < rank);
+                if list.get(pos) == Some(&i) {
+                    list.remove(pos);
+                }
+            }
+        }
+    }
+
+    /// Puts `entry` at position `i` and inserts it into its sorted lists.
+    fn link(&mut self, i: u32, entry: Arc<Entry>) {
+        self.product_ids.insert(entry.product.id, i);
+        self.product_slugs.insert(entry.product.slug.clone(), i);
+        let keys = self.keys(entry.product.category_id);
+        self.products[i as usize] = entry;
+        let p = &self.products[i as usize].product;
+        for key in keys {
+            let lists = self.lists.entry(key).or_insert_with(|| [const { Vec::new() }; 4]);
+            for sort in Sort::ALL {
+                let rank = sort.rank(p);
+                let list = &mut lists[sort as usize];
+                let pos = list.partition_point(|&j| sort.rank(&self.products[j as usize].product) < rank);
+                list.insert(pos, i);
+            }
+        }
+    }
+
+    /// Appends a new product and inserts it into its sorted lists.
+    fn push_sorted(&mut self, entry: Arc<Entry>) {
+        let i = self.products.len() as u32;
+        self.products.push(entry.clone());
+        self.link(i, entry);
     }
 
     fn empty(generation: u64, revision: i64, categories: Vec<Category>, interner: Interner) -> Snapshot {
@@ -389,5 +454,124 @@ impl Snapshot {
     /// The products of a category (all when None) in `sort` order.
     pub fn list(&self, category_id: Option<i64>, sort: Sort) -> &[u32] {
         self.lists.get(&category_id).map_or(&[], |l| l[sort as usize].as_slice())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::catalog::model::{Names, Sku};
+
+    fn category(id: i64, parent: Option<i64>, path: &str) -> Category {
+        let name = format!("c{id}");
+        Category {
+            id,
+            parent_id: parent,
+            path: path.into(),
+            slug: name.clone(),
+            names: Names { en: name.clone(), zh_cn: name.clone(), zh_tw: name },
+            image_url: None,
+            position: 0,
+            created_at: 0,
+            updated_at: 0,
+        }
+    }
+
+    fn product(id: i64, category_id: i64, price: i64, created_at: i64, sales: i64) -> Product {
+        let sku = Sku {
+            id: id * 10,
+            code: format!("P{id}"),
+            attrs: BTreeMap::from([("color".to_string(), format!("c{}", id % 3))]),
+            price,
+            list_price: None,
+            currency: "CNY".into(),
+            weight_grams: 0,
+            barcode: String::new(),
+            position: 0,
+            active: true,
+        };
+        Product {
+            id,
+            merchant_id: 1,
+            category_id,
+            slug: format!("p{id}"),
+            status: "listed".into(),
+            publish_at: None,
+            brand: String::new(),
+            currency: "CNY".into(),
+            min_price: price,
+            sales_count: sales,
+            created_at,
+            updated_at: 0,
+            listed_at: None,
+            texts: BTreeMap::new(),
+            tags: Vec::new(),
+            attributes: BTreeMap::new(),
+            images: Vec::new(),
+            skus: vec![sku],
+        }
+    }
+
+    fn build(categories: &[Category], products: Vec<Product>) -> Snapshot {
+        let mut snap = Snapshot::empty(1, 0, categories.to_vec(), Interner::default());
+        for p in products {
+            if let Some(e) = snap.entry(p) {
+                snap.push(e);
+            }
+        }
+        snap.sort_lists();
+        snap
+    }
+
+    /// Every list as product ids, plus the slug lookups.
+    fn shape(snap: &Snapshot) -> Vec<(Option<i64>, usize, Vec<i64>)> {
+        let mut out = Vec::new();
+        for (key, lists) in &snap.lists {
+            for (sort, list) in lists.iter().enumerate() {
+                let ids: Vec<i64> = list.iter().map(|&i| snap.products[i as usize].product.id).collect();
+                if !ids.is_empty() {
+                    out.push((*key, sort, ids));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn patching_equals_rebuilding() {
+        let cats = [category(1, None, "/1/"), category(2, Some(1), "/1/2/"), category(3, None, "/3/")];
+        let base: Vec<Product> =
+            (1..=30).map(|i| product(i, [1, 2, 3][(i % 3) as usize], (i * 37) % 500, i % 7, i % 5)).collect();
+        let snap = build(&cats, base.clone());
+        // Price change, category move, removal (delisted), a new product, and a product whose
+        // only SKU went inactive.
+        let mut changed = vec![product(4, 2, 999, 4, 1), product(5, 3, 5, 5, 0), product(31, 2, 1, 100, 9)];
+        let mut no_sku = product(6, 1, 10, 6, 0);
+        no_sku.skus[0].active = false;
+        changed.push(no_sku);
+        let ids: BTreeSet<i64> = [4, 5, 6, 7, 31].into();
+        let patched = snap.apply(2, 0, &ids, changed.clone());
+        let mut expected: Vec<Product> = base.into_iter().filter(|p| !ids.contains(&p.id)).collect();
+        expected.extend(changed);
+        let rebuilt = build(&cats, expected);
+        assert_eq!(shape(&patched), shape(&rebuilt));
+        for key in ["p4", "p5", "p31", "p1"] {
+            assert!(patched.product_by_key(key).is_some(), "{key}");
+        }
+        for key in ["p6", "p7", "7"] {
+            assert!(patched.product_by_key(key).is_none(), "{key}");
+        }
+        assert_eq!(patched.product_by_key("31").map(|e| e.product.min_price), Some(1));
+        assert_eq!(
+            shape(&snap),
+            shape(&build(
+                &cats,
+                (1..=30).map(|i| product(i, [1, 2, 3][(i % 3) as usize], (i * 37) % 500, i % 7, i % 5)).collect()
+            )),
+            "the old snapshot is untouched"
+        );
     }
 }

@@ -93,6 +93,7 @@ pub async fn create(app: &App, actor: &Actor, input: &NewCategory) -> AppResult<
     e.finish()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
+    store::lock_tree(&mut tx).await?;
     let parent_path = match input.parent_id {
         Some(pid) => parent(&mut tx, pid).await?.path,
         None => "/".to_string(),
@@ -139,6 +140,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, patch: &CategoryPatch) ->
     e.finish()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
+    store::lock_tree(&mut tx).await?;
     let before = store::category(&mut tx, id).await?.ok_or_else(|| AppError::not_found("category"))?;
     let parent_id = patch.parent_id.unwrap_or(before.parent_id);
     let mut path = before.path.clone();
@@ -200,6 +202,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, patch: &CategoryPatch) ->
 pub async fn delete(app: &App, actor: &Actor, id: i64) -> AppResult<()> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
+    store::lock_tree(&mut tx).await?;
     let before = store::category(&mut tx, id).await?.ok_or_else(|| AppError::not_found("category"))?;
     let children: i64 =
         sqlx::query_scalar("SELECT COUNT(*) FROM categories WHERE parent_id = $1").bind(id).fetch_one(&mut *tx).await?;

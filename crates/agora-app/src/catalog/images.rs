@@ -104,7 +104,7 @@ pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt
     let name = store_file(app, bytes, ext).await?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let before = products::load(&mut tx, product_id).await?;
+    let before = products::load_locked(&mut tx, product_id, now).await?;
     let position = before.images.iter().map(|i| i.position).max().map_or(0, |p| p + 1);
     sqlx::query(
         "INSERT INTO product_images (product_id, file_name, content_type, alt, position, byte_size, created_at) \
@@ -136,7 +136,7 @@ pub struct ImageOrder {
 pub async fn reorder(app: &App, actor: &Actor, product_id: i64, ids: &[i64]) -> AppResult<Product> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let before = products::load(&mut tx, product_id).await?;
+    let before = products::load_locked(&mut tx, product_id, now).await?;
     let mut given = ids.to_vec();
     given.sort_unstable();
     let mut have: Vec<i64> = before.images.iter().map(|i| i.id).collect();
@@ -157,12 +157,13 @@ pub async fn reorder(app: &App, actor: &Actor, product_id: i64, ids: &[i64]) -> 
     Ok(after)
 }
 
-async fn product_of_image(tx: &mut crate::Tx, image_id: i64) -> AppResult<Product> {
+/// The product of an image, locked and loaded.
+async fn product_of_image(tx: &mut crate::Tx, image_id: i64, now: i64) -> AppResult<Product> {
     let pid: Option<i64> = sqlx::query_scalar("SELECT product_id FROM product_images WHERE id = $1")
         .bind(image_id)
         .fetch_optional(&mut **tx)
         .await?;
-    products::load(tx, pid.ok_or_else(|| AppError::not_found("image"))?).await
+    products::load_locked(tx, pid.ok_or_else(|| AppError::not_found("image"))?, now).await
 }
 
 /// Sets an image's alt text (audited).
@@ -172,7 +173,7 @@ pub async fn set_alt(app: &App, actor: &Actor, image_id: i64, alt: &str) -> AppR
     e.finish()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let before = product_of_image(&mut tx, image_id).await?;
+    let before = product_of_image(&mut tx, image_id, now).await?;
     sqlx::query("UPDATE product_images SET alt = $1 WHERE id = $2")
         .bind(alt.trim())
         .bind(image_id)
@@ -188,7 +189,7 @@ pub async fn set_alt(app: &App, actor: &Actor, image_id: i64, alt: &str) -> AppR
 pub async fn delete(app: &App, actor: &Actor, image_id: i64) -> AppResult<Product> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let before = product_of_image(&mut tx, image_id).await?;
+    let before = product_of_image(&mut tx, image_id, now).await?;
     let name: String = sqlx::query_scalar("SELECT file_name FROM product_images WHERE id = $1")
         .bind(image_id)
         .fetch_one(&mut *tx)
@@ -203,7 +204,8 @@ pub async fn delete(app: &App, actor: &Actor, image_id: i64) -> AppResult<Produc
     commit(app, tx, Touched::Products(&[before.id])).await?;
     if still_used == 0 {
         let path = app.settings.media_dir().join(&name);
-        if let Err(e) = std::fs::remove_file(path) {
+        let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
+        if let Ok(Err(e)) = removed {
             tracing::warn!(error = %e, "could not remove unused media file");
         }
     }

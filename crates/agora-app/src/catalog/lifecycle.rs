@@ -71,7 +71,7 @@ pub async fn publish(app: &App, actor: &Actor, id: i64, publish_at: Option<i64>)
         _ => Action::List,
     };
     let mut tx = app.db.begin().await?;
-    let before = products::load(&mut tx, id).await?;
+    let before = products::load_locked(&mut tx, id, now).await?;
     if !before.skus.iter().any(|s| s.active) {
         return Err(AppError::conflict("product_incomplete", "a product needs an active SKU before it is listed"));
     }
@@ -85,7 +85,7 @@ pub async fn publish(app: &App, actor: &Actor, id: i64, publish_at: Option<i64>)
 pub async fn delist(app: &App, actor: &Actor, id: i64) -> AppResult<super::Product> {
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let before = products::load(&mut tx, id).await?;
+    let before = products::load_locked(&mut tx, id, now).await?;
     transition(&mut tx, actor, now, &before, Action::Delist, None).await?;
     let after = products::load(&mut tx, id).await?;
     commit(app, tx, Touched::Products(&[id])).await?;
@@ -161,7 +161,7 @@ pub async fn bulk(app: &App, actor: &Actor, ids: &[i64], action: BulkAction) -> 
     };
     let mut tx = app.db.begin().await?;
     for &id in &distinct {
-        let before = products::load(&mut tx, id).await.map_err(|err| match err {
+        let before = products::load_locked(&mut tx, id, now).await.map_err(|err| match err {
             AppError::NotFound { .. } => AppError::invalid("ids", format!("unknown product {id}")),
             other => other,
         })?;

@@ -166,6 +166,13 @@ pub(crate) async fn load(tx: &mut Tx, id: i64) -> AppResult<Product> {
     store::product(tx, id).await?.ok_or_else(|| AppError::not_found("product"))
 }
 
+/// Takes the product's row lock, then loads it: the "before" of every product write, so
+/// concurrent writers of one product run one after the other.
+pub(crate) async fn load_locked(tx: &mut Tx, id: i64, now: i64) -> AppResult<Product> {
+    store::lock_product(tx, id, now).await?;
+    load(tx, id).await
+}
+
 /// Creates a draft product, optionally with its SKU matrix (audited).
 pub async fn create(app: &App, actor: &Actor, input: &NewProduct) -> AppResult<Product> {
     let mut e = Errors::default();
@@ -230,7 +237,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, patch: &ProductPatch) -> 
     e.finish()?;
     let now = app.now();
     let mut tx = app.db.begin().await?;
-    let before = load(&mut tx, id).await?;
+    let before = load_locked(&mut tx, id, now).await?;
     if let Some(cid) = patch.category_id {
         ensure_category(&mut tx, cid).await?;
     }

@@ -213,7 +213,7 @@ pub async fn generate(app: &App, actor: &Actor, product_id: i64, m: &Matrix) -> 
     let combos = check_matrix(&mut e, m, "");
     e.finish()?;
     let mut tx = app.db.begin().await?;
-    let before = products::load(&mut tx, product_id).await?;
+    let before = products::load_locked(&mut tx, product_id, app.now()).await?;
     insert_matrix(&mut tx, product_id, &before.currency, m, &combos, app.now()).await?;
     audited(app, actor, tx, "product.skus_generate", before).await
 }
@@ -236,7 +236,7 @@ pub async fn add(app: &App, actor: &Actor, product_id: i64, input: &NewSku) -> A
     e.max_chars("barcode", &input.barcode, BARCODE_MAX);
     e.finish()?;
     let mut tx = app.db.begin().await?;
-    let before = products::load(&mut tx, product_id).await?;
+    let before = products::load_locked(&mut tx, product_id, app.now()).await?;
     if before.skus.iter().any(|s| s.attrs == input.attrs) {
         return Err(AppError::conflict("sku_exists", "the product already has a SKU with these attributes"));
     }
@@ -254,10 +254,11 @@ pub async fn add(app: &App, actor: &Actor, product_id: i64, input: &NewSku) -> A
     audited(app, actor, tx, "product.sku_add", before).await
 }
 
-async fn product_of_sku(tx: &mut Tx, sku_id: i64) -> AppResult<Product> {
+/// The product of a SKU, loaded after taking the product's row lock.
+async fn product_of_sku(tx: &mut Tx, sku_id: i64, now: i64) -> AppResult<Product> {
     let pid: Option<i64> =
         sqlx::query_scalar("SELECT product_id FROM skus WHERE id = $1").bind(sku_id).fetch_optional(&mut **tx).await?;
-    products::load(tx, pid.ok_or_else(|| AppError::not_found("sku"))?).await
+    products::load_locked(tx, pid.ok_or_else(|| AppError::not_found("sku"))?, now).await
 }
 
 fn find(product: &Product, sku_id: i64) -> AppResult<&Sku> {
@@ -278,7 +279,7 @@ pub async fn update(app: &App, actor: &Actor, sku_id: i64, patch: &SkuPatch) -> 
     }
     e.finish()?;
     let mut tx = app.db.begin().await?;
-    let before = product_of_sku(&mut tx, sku_id).await?;
+    let before = product_of_sku(&mut tx, sku_id, app.now()).await?;
     let sku = find(&before, sku_id)?;
     let price = patch.price.unwrap_or(sku.price);
     let list_price = patch.list_price.unwrap_or(sku.list_price);
@@ -304,7 +305,7 @@ pub async fn update(app: &App, actor: &Actor, sku_id: i64, patch: &SkuPatch) -> 
 /// Removes a SKU no cart or order refers to (audited); otherwise 409 (deactivate it instead).
 pub async fn remove(app: &App, actor: &Actor, sku_id: i64) -> AppResult<Product> {
     let mut tx = app.db.begin().await?;
-    let before = product_of_sku(&mut tx, sku_id).await?;
+    let before = product_of_sku(&mut tx, sku_id, app.now()).await?;
     let used: i64 = sqlx::query_scalar(
         "SELECT (SELECT COUNT(*) FROM cart_lines WHERE sku_id = $1) + (SELECT COUNT(*) FROM order_lines WHERE sku_id = $1)",
     )

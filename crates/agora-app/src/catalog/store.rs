@@ -242,6 +242,26 @@ pub async fn bump_revision(tx: &mut Tx) -> AppResult<Option<i64>> {
     Ok(value.and_then(|v| v.parse().ok()))
 }
 
+/// Serialises category-tree writers (PostgreSQL row lock on the revision row, held to commit),
+/// so concurrent moves cannot build a cycle or leave a stale `path`.
+pub async fn lock_tree(tx: &mut Tx) -> AppResult<()> {
+    sqlx::query("UPDATE app_settings SET value = value WHERE key = 'catalog_revision'").execute(&mut **tx).await?;
+    Ok(())
+}
+
+/// Takes the product's row lock for the rest of the transaction, so concurrent SKU writers of
+/// one product run one after the other (PostgreSQL; SQLite has a single writer anyway) and
+/// `min_price` is computed from committed SKUs. Returns false when the product does not exist.
+pub async fn lock_product(tx: &mut Tx, product_id: i64, now: i64) -> AppResult<bool> {
+    let done = sqlx::query("UPDATE products SET updated_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(product_id)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    Ok(done == 1)
+}
+
 /// Recomputes `products.min_price` from the product's active SKUs.
 pub async fn sync_min_price(tx: &mut Tx, product_id: i64, now: i64) -> AppResult<()> {
     sqlx::query(

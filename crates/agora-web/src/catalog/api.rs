@@ -105,7 +105,7 @@ async fn products(
 ) -> ApiResult<impl IntoResponse> {
     let q = ListingQuery::parse(&pairs, accept_language(&headers))?;
     let body = listing::list(&state.app, &q).await?;
-    Ok(([(header::CONTENT_TYPE, "application/json")], body))
+    Ok(([(header::CONTENT_TYPE, "application/json"), (header::VARY, "accept-language")], body))
 }
 
 /// A listed product by id or slug, with SKUs, live availability, images and breadcrumb.
@@ -117,7 +117,8 @@ async fn product(
     headers: HeaderMap,
     Path(key): Path<String>,
     Query(p): Query<LocaleParams>,
-) -> ApiResult<axum::Json<ProductView>> {
+) -> ApiResult<impl IntoResponse> {
     let locale = listing::request_locale(p.locale.as_deref(), accept_language(&headers))?;
-    Ok(axum::Json(detail::detail(&state.app, &key, locale).await?))
+    let view = detail::detail(&state.app, &key, locale).await?;
+    Ok(([(header::VARY, "accept-language")], axum::Json(view)))
 }

@@ -136,7 +136,7 @@ async fn category_validation_and_roles(t: &TestApp) {
     assert_eq!(t.count("categories").await, 1);
 }
 
-both_backends!(catalog_is_in_the_openapi_document);
+both_backends!(catalog_is_in_the_openapi_document, concurrent_moves_cannot_build_a_cycle);
 
 async fn catalog_is_in_the_openapi_document(t: &TestApp) {
     let doc = t.client.get("/api/openapi.json", None).await;
@@ -164,4 +164,24 @@ async fn catalog_is_in_the_openapi_document(t: &TestApp) {
     let tags: Vec<&str> = doc.body["tags"].as_array().unwrap().iter().filter_map(|t| t["name"].as_str()).collect();
     assert!(tags.contains(&"catalog") && tags.contains(&"catalog-admin"));
     assert_eq!(paths["/api/v1/admin/products/{id}/publish"]["post"]["tags"][0], "catalog-admin");
+}
+
+async fn concurrent_moves_cannot_build_a_cycle(t: &TestApp) {
+    let c = &t.client;
+    let admin = t.staff_token("admin").await;
+    for round in 0..5 {
+        let a = category(t, &admin, &format!("a{round}"), None).await;
+        let b = category(t, &admin, &format!("b{round}"), None).await;
+        let (ra, rb) = futures_util::future::join(
+            c.patch(&format!("/api/v1/admin/categories/{a}"), &json!({"parent_id": b}), Some(&admin)),
+            c.patch(&format!("/api/v1/admin/categories/{b}"), &json!({"parent_id": a}), Some(&admin)),
+        )
+        .await;
+        let mut statuses = [ra.status, rb.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{} / {}", ra.text, rb.text);
+        let tree = c.get("/api/v1/categories", None).await;
+        let slugs: Vec<_> = tree.body.as_array().unwrap().iter().map(|n| n["slug"].clone()).collect();
+        assert!(slugs.contains(&json!(format!("a{round}"))) || slugs.contains(&json!(format!("b{round}"))));
+    }
 }

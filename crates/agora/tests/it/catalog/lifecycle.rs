@@ -144,3 +144,23 @@ async fn bulk_list_and_delist(t: &TestApp) {
     assert_eq!(c.get("/api/v1/products", None).await.body["items"], json!([]));
     assert_eq!(t.count("audit_log").await, before + 5);
 }
+
+both_backends!(concurrent_publish_lists_once);
+
+async fn concurrent_publish_lists_once(t: &TestApp) {
+    let c = &t.client;
+    let admin = t.staff_token("admin").await;
+    let cat = category(t, &admin, "a", None).await;
+    for round in 0..5 {
+        let id = product(t, &admin, cat, &format!("Race {round}"), json!({}), 100).await["id"].as_i64().unwrap();
+        let path = format!("/api/v1/admin/products/{id}/publish");
+        let (a, b) = futures_util::future::join(
+            c.post(&path, &json!({}), Some(&admin)),
+            c.post(&path, &json!({}), Some(&admin)),
+        )
+        .await;
+        let mut statuses = [a.status, b.status];
+        statuses.sort_unstable();
+        assert_eq!(statuses, [200, 409], "{} / {}", a.text, b.text);
+    }
+}

@@ -12,7 +12,8 @@ both_backends!(
     listing_facets_locales_and_errors,
     detail_by_id_and_slug,
     cache_reflects_every_write,
-    other_process_writes_show_within_a_second
+    other_process_writes_show_within_a_second,
+    concurrent_writes_and_reads_converge
 );
 
 struct Shop {
@@ -229,6 +230,7 @@ async fn detail_by_id_and_slug(t: &TestApp) {
     }
     let by_id = c.get(&format!("/api/v1/products/{}", s.red_tee), None).await;
     assert_eq!(by_id.status, 200, "{}", by_id.text);
+    assert_eq!(by_id.header("vary"), Some("accept-language"));
     let by_slug = c.get("/api/v1/products/red-tee", None).await;
     assert_eq!(by_slug.body, by_id.body);
     let d = &by_id.body;
@@ -324,4 +326,34 @@ async fn other_process_writes_show_within_a_second(t: &TestApp) {
     let mine = ids(&list(t, "").await);
     assert_eq!(mine.len(), 3, "the other process's write reached this one");
     assert!(!mine.contains(&s.green_tee) && mine.contains(&s.lamp));
+}
+
+async fn concurrent_writes_and_reads_converge(t: &TestApp) {
+    let s = shop(t).await;
+    let c = &t.client;
+    let mut skus = Vec::new();
+    for id in [s.red_tee, s.blue_shirt, s.lamp, s.green_tee] {
+        let p = c.get(&format!("/api/v1/admin/products/{id}"), Some(&s.admin)).await;
+        skus.extend(p.body["skus"].as_array().unwrap().iter().map(|k| k["id"].as_i64().unwrap()));
+    }
+    let writes = skus.iter().chain(skus.iter()).enumerate().map(|(n, sku)| {
+        let path = format!("/api/v1/admin/skus/{sku}");
+        let body = json!({"price": 100 + n as i64 * 7});
+        let admin = s.admin.clone();
+        async move { c.patch(&path, &body, Some(&admin)).await.status }
+    });
+    let reads = (0..20).map(|_| async { c.get("/api/v1/products?facets=color", None).await.status });
+    let (w, r) =
+        futures_util::future::join(futures_util::future::join_all(writes), futures_util::future::join_all(reads)).await;
+    assert!(w.iter().all(|st| *st == 200), "{w:?}");
+    assert!(r.iter().all(|st| *st == 200), "{r:?}");
+    let page = list(t, "").await;
+    for item in page["items"].as_array().unwrap() {
+        let admin_view = c.get(&format!("/api/v1/admin/products/{}", item["id"]), Some(&s.admin)).await;
+        assert_eq!(item["price"], admin_view.body["min_price"], "listing converged for {}", item["id"]);
+        let detail = c.get(&format!("/api/v1/products/{}", item["id"]), None).await;
+        let detail_prices: Vec<i64> =
+            detail.body["skus"].as_array().unwrap().iter().map(|k| k["price"].as_i64().unwrap()).collect();
+        assert_eq!(detail.body["price"].as_i64(), detail_prices.iter().min().copied());
+    }
 }

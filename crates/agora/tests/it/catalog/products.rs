@@ -224,7 +224,19 @@ async fn sku_edits_keep_min_price(t: &TestApp) {
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["min_price"], 1000);
     assert_eq!(r.body["skus"].as_array().unwrap().len(), 2);
-    let _ = s1;
+    // A SKU in a cart cannot be removed (deactivate it instead).
+    let db = t.app.db.writer();
+    sqlx::query("INSERT INTO carts (id, token, currency, created_at, updated_at) VALUES (1, 'cart-1', 'CNY', 0, 0)")
+        .execute(db)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO cart_lines (cart_id, sku_id, quantity, added_at) VALUES (1, $1, 1, 0)")
+        .bind(s1)
+        .execute(db)
+        .await
+        .unwrap();
+    c.delete(&format!("/api/v1/admin/skus/{s1}"), Some(&admin)).await.assert_problem(409, "sku_in_use");
+    assert_eq!(t.count("skus").await, 2);
     c.delete(&format!("/api/v1/admin/skus/{l}"), Some(&admin)).await.assert_problem(404, "not_found");
 }
 
