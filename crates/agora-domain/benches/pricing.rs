@@ -1,9 +1,7 @@
 //! The pricing function on carts of 1, 10 and 100 lines with a line discount, an order
 //! percentage discount, free shipping over a threshold and tax. `cargo bench -p agora-domain`.
 
-use agora_domain::{
-    Currency, Discount, DiscountKind, PriceLine, PricingInput, ShippingRule, TaxMode, TaxRule, price,
-};
+use agora_domain::{Currency, Discount, DiscountKind, PriceLine, PricingInput, ShippingRule, TaxMode, TaxRule, price};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 fn input(lines: i64) -> PricingInput {

@@ -385,3 +385,48 @@ impl Builder {
         prices
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::bench::insert::Val;
+
+    fn dump(g: &Generated) -> String {
+        g.tables.iter().map(|t| format!("{}:{:?}", t.name, t.rows)).collect()
+    }
+
+    fn column<'a>(t: &'a Table, name: &str) -> impl Iterator<Item = &'a Val> + 'a {
+        let i = t.columns.iter().position(|c| *c == name).unwrap();
+        t.rows.iter().map(move |r| &r[i])
+    }
+
+    fn table<'a>(g: &'a Generated, name: &str) -> &'a Table {
+        g.tables.iter().find(|t| t.name == name).unwrap()
+    }
+
+    #[test]
+    fn same_seed_same_shop_and_shapes_hold() {
+        let params = Params { products_per_leaf: 2, customers: 5 };
+        let a = generate(&params, 7, "hash");
+        assert_eq!(dump(&a), dump(&generate(&params, 7, "hash")));
+        assert_ne!(dump(&a), dump(&generate(&params, 8, "hash")));
+        assert_eq!(a.counts.products, 1_000);
+        let paths: Vec<&Val> = column(table(&a, "categories"), "path").collect();
+        assert!(matches!(paths[0], Val::S(p) if p == "/1/"));
+        assert!(matches!(paths.last().unwrap(), Val::S(p) if p == "/5/55/555/"));
+        for d in column(table(&a, "product_texts"), "description") {
+            let Val::S(d) = d else { panic!() };
+            assert!((10..=1_000).contains(&d.chars().count()), "{d:?}");
+        }
+        let mut tags: BTreeMap<i64, (usize, usize)> = BTreeMap::new();
+        for row in &table(&a, "product_tags").rows {
+            let (Val::I(id), Val::S(tag)) = (&row[0], &row[1]) else { panic!() };
+            let e = tags.entry(*id).or_default();
+            if tag.starts_with("label:") { e.1 += 1 } else { e.0 += 1 }
+        }
+        assert!(tags.values().all(|(t, l)| (1..=5).contains(t) && *l <= 2));
+        let per_product = a.counts.skus as f64 / a.counts.products as f64;
+        assert!((1.05..1.5).contains(&per_product), "about 10% have 2-4 SKUs: {per_product}");
+        assert!((1_000..=3_000).contains(&a.counts.images));
+    }
+}
