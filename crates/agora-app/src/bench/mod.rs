@@ -38,7 +38,7 @@ use crate::error::{AppError, AppResult};
 use crate::{App, Backend, cart};
 
 /// The fixed seed: every run produces the same shop.
-pub const SEED: u64 = 20_000_2026;
+pub const SEED: u64 = 200_002_026;
 /// Timestamp of the generated rows (2026-01-01T00:00:00Z); products are a second apart.
 pub const BASE_TIME_MS: i64 = 1_767_225_600_000;
 /// Password of every benchmark customer (customer00001@bench.agora.shop …).

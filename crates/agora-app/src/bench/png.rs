@@ -35,13 +35,10 @@ fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
 
 /// An 8×8 PNG filled with `rgb`.
 pub fn solid(rgb: [u8; 3]) -> Vec<u8> {
-    let mut raw = Vec::with_capacity((SIDE * (1 + 3 * SIDE)) as usize);
-    for _ in 0..SIDE {
-        raw.push(0); // filter: none
-        for _ in 0..SIDE {
-            raw.extend_from_slice(&rgb);
-        }
-    }
+    // Each scanline: filter byte 0 (none), then SIDE pixels.
+    let mut line = vec![0u8];
+    line.extend(rgb.iter().copied().cycle().take(3 * SIDE as usize));
+    let raw = line.repeat(SIDE as usize);
     let len = raw.len() as u16;
     let mut zlib = vec![0x78, 0x01, 0x01];
     zlib.extend_from_slice(&len.to_le_bytes());

@@ -260,7 +260,8 @@ impl Builder {
         let mut text = format!("## {title}\n\n");
         while text.chars().count() < target {
             text.push_str("- ");
-            text.push_str(*self.rng.pick(sentences));
+            let sentence: &&str = self.rng.pick(sentences);
+            text.push_str(sentence);
             text.push('\n');
         }
         let text = cut(&text, target);

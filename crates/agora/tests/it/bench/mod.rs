@@ -81,7 +81,7 @@ async fn seeds_a_small_bench_shop(t: &TestApp) {
     let detail = t.client.get(&format!("/api/v1/products/{slug}"), None).await;
     assert_eq!(detail.status, 200);
     assert_eq!(detail.body["skus"][0]["available"], 1000);
-    assert_eq!(detail.body["attributes"]["material"].is_string(), true);
+    assert!(detail.body["attributes"]["material"].is_string());
 
     guest_checkout(t, detail.body["skus"][0]["id"].as_i64().unwrap()).await;
 
