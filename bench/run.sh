@@ -27,6 +27,9 @@ esac
 cargo build --profile "$PROFILE" -p agora -p agora-bench
 
 WORK="$(mktemp -d)"
+# Copy the binaries at once: a shared target folder may be rebuilt by other checkouts meanwhile.
+cp "$BIN/agora" "$BIN/agora-bench" "$WORK/"
+BIN="$WORK"
 PG_DB=""
 cleanup() {
   if [ -n "$PG_DB" ]; then psql "$PG_URL" -qc "DROP DATABASE IF EXISTS $PG_DB" >/dev/null 2>&1 || true; fi

@@ -106,12 +106,14 @@ struct Target {
 }
 
 async fn target(args: &Args, facts: &mut Facts) -> Result<Target> {
+    let bin = args.agora_bin()?;
+    let size = std::fs::metadata(&bin).map(|m| m.len() as f64 / 1_048_576.0);
     if let Some(url) = &args.url {
+        // The binary's size only when it was named (a running server may be another build).
+        facts.binary_mib = args.agora.as_ref().and(size.ok());
         return Ok(Target { addr: host_of(url), pid: args.pid, server: None });
     }
-    let bin = args.agora_bin()?;
-    let meta = std::fs::metadata(&bin).with_context(|| format!("no agora binary at {}", bin.display()))?;
-    facts.binary_mib = Some(meta.len() as f64 / 1_048_576.0);
+    facts.binary_mib = Some(size.with_context(|| format!("no agora binary at {}", bin.display()))?);
     let Some(data_dir) = &args.data_dir else { bail!("give --data-dir (and --database-url for PostgreSQL) or --url") };
     let addr = free_addr()?;
     let mut server_args =

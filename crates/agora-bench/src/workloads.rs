@@ -63,7 +63,8 @@ fn facet_values(page: &Value, name: &str) -> Vec<String> {
 }
 
 impl Plan {
-    /// Reads categories, products, facets and the shipping method from the API.
+    /// Reads categories, products (10 from every second-level category), facets and the
+    /// shipping method from the API.
     pub async fn discover(addr: &str, seed: u64) -> Result<Plan> {
         let mut conn = Conn::new(addr);
         let mut rng = Rng::new(seed);
@@ -78,9 +79,12 @@ impl Plan {
         let b1 =
             (0..TARGETS).map(|_| format!("/api/v1/products?category={}&limit=50", rng.pick(&root_slugs))).collect();
         let mut b3 = Vec::with_capacity(TARGETS);
+        let mut slugs = Vec::new();
         for slug in &second {
             let page =
-                get_json(&mut conn, &format!("/api/v1/products?category={slug}&limit=1&facets=color,size")).await?;
+                get_json(&mut conn, &format!("/api/v1/products?category={slug}&limit=10&facets=color,size")).await?;
+            let items = page["items"].as_array().into_iter().flatten();
+            slugs.extend(items.filter_map(|i| i["slug"].as_str().map(String::from)));
             let (colors, sizes) = (facet_values(&page, "color"), facet_values(&page, "size"));
             if colors.is_empty() || sizes.is_empty() {
                 continue;
@@ -92,7 +96,9 @@ impl Plan {
                 ));
             }
         }
-        let slugs = product_slugs(&mut conn).await?;
+        if slugs.is_empty() {
+            bail!("the shop lists no products");
+        }
         let b4: Vec<String> = (0..TARGETS).map(|_| format!("/api/v1/products/{}", rng.pick(&slugs))).collect();
         let mut skus = Vec::new();
         for path in b4.iter().take(64) {
@@ -111,30 +117,6 @@ impl Plan {
         }
         Ok(Plan { b1, b3, b4, skus, shipping_method_id: method })
     }
-}
-
-/// Up to 500 product slugs from the first pages of the full listing.
-async fn product_slugs(conn: &mut Conn) -> Result<Vec<String>> {
-    let mut slugs = Vec::new();
-    let mut cursor: Option<String> = None;
-    for _ in 0..5 {
-        let path = match &cursor {
-            Some(c) => format!("/api/v1/products?limit=100&cursor={c}"),
-            None => "/api/v1/products?limit=100".to_string(),
-        };
-        let page = get_json(conn, &path).await?;
-        slugs.extend(
-            page["items"].as_array().into_iter().flatten().filter_map(|i| i["slug"].as_str().map(String::from)),
-        );
-        match page["next_cursor"].as_str() {
-            Some(c) => cursor = Some(c.to_string()),
-            None => break,
-        }
-    }
-    if slugs.is_empty() {
-        bail!("the shop lists no products");
-    }
-    Ok(slugs)
 }
 
 /// One GET from `paths` (chosen by iteration), expecting 200.
