@@ -27,6 +27,15 @@ pub enum Command {
     Demo,
     /// Apply database migrations and exit.
     Migrate,
+    /// Generate the `bench-20k` benchmark shop (BENCHMARKS.md) into an empty database.
+    SeedBench {
+        /// Products per leaf category (500 leaves); 40 makes bench-20k. Smaller for smoke runs.
+        #[arg(long, default_value_t = agora_app::bench::Params::BENCH_20K.products_per_leaf)]
+        products_per_leaf: usize,
+        /// Customers to create; 10,000 in bench-20k.
+        #[arg(long, default_value_t = agora_app::bench::Params::BENCH_20K.customers)]
+        customers: usize,
+    },
     /// Manage staff accounts.
     User {
         #[command(subcommand)]
@@ -80,6 +89,11 @@ pub async fn run(cli: Cli) -> Result<()> {
         }
         Command::Serve => serve(open(&config).await?, &config).await,
         Command::Demo => demo(open(&config).await?, &config).await,
+        Command::SeedBench { products_per_leaf, customers } => {
+            let app = open(&config).await?;
+            let params = agora_app::bench::Params { products_per_leaf, customers };
+            crate::seed::run(&app, params).await
+        }
         Command::User { action: UserAction::Create { email, password, role, name } } => {
             let app = open(&config).await?;
             let input = NewStaff { email, password, display_name: name, role };

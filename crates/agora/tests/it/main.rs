@@ -22,6 +22,7 @@ macro_rules! both_backends {
 }
 
 mod auth;
+mod bench;
 mod cart;
 mod catalog;
 mod cli;
