@@ -75,6 +75,9 @@ pub async fn transition(
     store::set_status(tx, now, order.id, from, to).await?;
     store::history(tx, now, order.id, Some(from), to, actor, note).await?;
     order.status = to.as_str().to_string();
+    if let Some(sign) = sales_delta(from, to) {
+        store::add_sales(tx, order.id, sign).await?;
+    }
     match to {
         OrderStatus::Cancelled | OrderStatus::Refunded => {
             inventory::release(tx, now, STOCK_REF, order.id).await?;
@@ -94,6 +97,16 @@ pub async fn transition(
     let payload = json!({"order_id": order.id, "number": order.number, "from": from, "to": to, "actor": actor});
     events::record(tx, now, &format!("order.{to}"), &format!("order:{}", order.id), &payload).await?;
     Ok(to)
+}
+
+/// How a status change moves the products' sales counts: +1 when an order becomes paid,
+/// −1 when a paid order is cancelled or fully refunded (an unpaid cancellation never counted).
+fn sales_delta(from: OrderStatus, to: OrderStatus) -> Option<i64> {
+    match to {
+        OrderStatus::Paid => Some(1),
+        OrderStatus::Cancelled | OrderStatus::Refunded if from != OrderStatus::PendingPayment => Some(-1),
+        _ => None,
+    }
 }
 
 fn customer_actor(viewer: &Viewer) -> String {
