@@ -183,3 +183,30 @@ pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor) ->
     tx.commit().await?;
     Ok(after)
 }
+
+/// The id of an order by its number (e.g. to come back from a payment page).
+pub async fn id_by_number(app: &App, number: &str) -> AppResult<i64> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_optional(app.db.reader())
+        .await?
+        .ok_or(AppError::not_found("order"))
+}
+
+/// Gives guest orders a new access token (the old one stops working) and returns it. For a
+/// checkout that replayed an idempotent placement: whoever holds the cart token and the
+/// key placed the order, but the token from the first answer may never have arrived.
+pub async fn reissue_access_token(app: &App, order_ids: &[i64]) -> AppResult<String> {
+    let token = crypto::new_token();
+    let hash = crypto::sha256_hex(token.as_bytes());
+    let mut tx = app.db.begin().await?;
+    for id in order_ids {
+        sqlx::query("UPDATE orders SET access_token_hash = $1 WHERE id = $2 AND customer_id IS NULL")
+            .bind(&hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(token)
+}

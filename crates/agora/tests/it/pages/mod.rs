@@ -2,6 +2,8 @@
 
 mod account;
 mod admin;
+mod shop;
+mod store;
 mod storefront;
 
 use std::collections::BTreeMap;
