@@ -1,6 +1,7 @@
 //! The storefront: home, category, product, search, cart, checkout, orders and payment
 //! return, sitemap. Pages call the app's use cases; nothing here touches SQL.
 
+pub mod addresses;
 pub mod cart;
 pub mod catalog;
 pub mod checkout;
@@ -39,6 +40,12 @@ pub fn routes() -> Router<AppState> {
         .route("/orders/return/{payment}", get(orders::payment_return))
         .route("/account/orders", get(orders::list))
         .route("/account/orders/{id}", get(orders::show))
+        .route("/account/addresses", get(addresses::list).post(addresses::create))
+        .route("/account/addresses/new", get(addresses::new_form))
+        .route("/account/addresses/{id}", post(addresses::update))
+        .route("/account/addresses/{id}/edit", get(addresses::edit_form))
+        .route("/account/addresses/{id}/delete", post(addresses::delete))
+        .route("/account/addresses/{id}/default", post(addresses::make_default))
 }
 
 /// An amount for people: `19.99 CNY`.

@@ -1,6 +1,7 @@
 //! HTML pages over HTTP: rendering, language, security headers, CSRF, forms, roles.
 
 mod account;
+mod addresses;
 mod admin;
 mod shop;
 mod store;
