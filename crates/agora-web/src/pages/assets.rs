@@ -20,8 +20,8 @@ pub struct Asset {
 }
 
 const FILES: [(&str, &str, &[u8]); 4] = [
-    ("store.css", "text/css; charset=utf-8", include_bytes!("../../static/store.css")),
-    ("product.js", "text/javascript; charset=utf-8", include_bytes!("../../static/product.js")),
+    ("storefront.css", "text/css; charset=utf-8", include_bytes!("../../static/storefront.css")),
+    ("sku-picker.js", "text/javascript; charset=utf-8", include_bytes!("../../static/sku-picker.js")),
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
     ("icon.svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
 ];

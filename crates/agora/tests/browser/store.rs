@@ -132,7 +132,7 @@ pub async fn guest_buys_through_category_and_filter(d: &Driver) {
     wait_for(&b, "[data-testid=product]").await;
     assert_eq!(text(&b, "#price").await, "10.00 CNY");
     b.shot("product").await;
-    // Pick the yellow SKU: product.js shows its price.
+    // Pick the yellow SKU: sku-picker.js shows its price.
     let yellow = b.client.find(Locator::XPath("//label[contains(., 'yellow')]/input")).await.expect("yellow SKU");
     yellow.click().await.expect("pick");
     assert_eq!(text(&b, "#price").await, "15.00 CNY");

@@ -111,7 +111,7 @@ async fn product_page_seo_and_size(t: &TestApp) {
     assert!(p.html.contains("href=\"/c/tea\"") && p.html.contains("href=\"/c/green\""));
     // Weight: HTML + CSS + JS under 150 KB.
     let mut bytes = p.html.len();
-    for asset in ["app.", "store.", "product."] {
+    for asset in ["app.", "storefront.", "sku-picker."] {
         let marker = format!("/static/{asset}");
         let at = pos(&p, &marker);
         let url = p.html[at..].split('"').next().unwrap();
