@@ -137,7 +137,10 @@ pub async fn guest_buys_through_category_and_filter(d: &Driver) {
     yellow.click().await.expect("pick");
     assert_eq!(text(&b, "#price").await, "15.00 CNY");
     assert!(text(&b, "#stock").await.contains("20"));
+    // The console channel works (a probe message arrives), and it holds no CSP report.
+    b.client.execute("console.error('agora-console-probe')", Vec::new()).await.expect("probe");
     let console = b.console().await;
+    assert!(console.iter().any(|m| m.contains("agora-console-probe")), "console not readable: {console:?}");
     assert!(csp_violations(&console).is_empty(), "CSP violations: {console:?}");
     b.shot("product-sku-picked").await;
     click(&b, "[data-testid=add-to-cart]").await;

@@ -120,6 +120,15 @@ async fn product_page_seo_and_size(t: &TestApp) {
         bytes += r.html.len();
     }
     assert!(bytes < 150 * 1024, "product page weighs {bytes} bytes");
+    // Speed: the median of 15 renders (request round trip on localhost, debug build).
+    let mut times = Vec::new();
+    for _ in 0..15 {
+        let started = std::time::Instant::now();
+        assert_eq!(web.get(&path).await.status, 200);
+        times.push(started.elapsed());
+    }
+    times.sort();
+    assert!(times[7] < std::time::Duration::from_millis(20), "median product page {:?}", times[7]);
     // Chinese title after switching language; unknown product 404.
     web.get(&format!("{path}?lang=zh-CN")).await;
     let zh = web.get(&path).await;
