@@ -51,13 +51,6 @@ fn category_link(c: &Category, locale: Locale) -> CategoryLink {
     }
 }
 
-/// A banner (managed in the admin later; none yet).
-pub struct Banner {
-    pub href: String,
-    pub image_url: String,
-    pub alt: String,
-}
-
 /// The SEO block of a page: canonical URL, description, Open Graph.
 pub struct Seo {
     pub canonical: String,
@@ -71,7 +64,7 @@ pub struct Seo {
 struct HomePage {
     ctx: Ctx,
     seo: Seo,
-    banners: Vec<Banner>,
+    banners: Vec<agora_app::banners::Banner>,
     new_arrivals: Vec<Card>,
     bestsellers: Vec<Card>,
     categories: Vec<CategoryLink>,
@@ -98,7 +91,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         new_arrivals: shelf(&snap, Sort::Newest, locale),
         bestsellers: shelf(&snap, Sort::Sales, locale),
         categories,
-        banners: Vec::new(),
+        banners: agora_app::banners::list(&state.app).await?,
         seo,
         ctx,
     })

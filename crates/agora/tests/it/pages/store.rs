@@ -31,6 +31,21 @@ async fn home_and_category_filters(t: &TestApp) {
         home.html.contains("Dragon Well") && home.html.contains("Jasmine") && home.html.contains("href=\"/c/tea\"")
     );
     assert!(home.html.contains("rel=\"canonical\""));
+    assert!(!home.html.contains("class=\"banners\""), "no banners: nothing rendered");
+    let list = r#"[{"href": "/c/tea", "image_url": "/media/x.png", "alt": "Tea <sale>"},
+                   {"href": "https://evil.example/", "image_url": "/media/y.png"}]"#;
+    sqlx::query("INSERT INTO app_settings (key, value) VALUES ('storefront_banners', $1)")
+        .bind(list)
+        .execute(t.app.db.writer())
+        .await
+        .unwrap();
+    let home = web.get("/").await;
+    assert!(
+        home.html.contains("<a href=\"/c/tea\"><img src=\"/media/x.png\" alt=\"Tea &#60;sale&#62;\">"),
+        "{}",
+        home.html
+    );
+    assert!(!home.html.contains("evil.example"), "only same-site banners");
     let all = web.get("/c/tea").await;
     assert_eq!(all.status, 200, "{}", all.html);
     all.assert_secure_headers();
