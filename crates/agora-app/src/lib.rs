@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod banners;
 pub mod bench;
 pub mod cart;
 pub mod catalog;

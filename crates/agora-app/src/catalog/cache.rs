@@ -11,6 +11,13 @@
 //! also bump `catalog_revision` in `app_settings`; a reader compares it with the snapshot's
 //! at most once per second, so changes made by other processes show within a second.
 //! Availability (stock) is cached separately for at most one second.
+//!
+//! Sales counts change with every paid order, far too often to patch products one by one
+//! (and they are not catalog writes: no revision bump). Instead a reader re-reads
+//! `(id, sales_count)` of the listed products at most every [`SALES_REFRESH_MS`] and, when
+//! some changed, swaps in a snapshot where only those entries are rebuilt and the lists
+//! re-sorted (no database reload). So the bestseller order and the counts shown are at most
+//! `SALES_REFRESH_MS` (plus one request) stale, in every process.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -29,6 +36,9 @@ use crate::error::AppResult;
 
 /// How often a reader checks whether another process changed the catalog.
 const REVISION_CHECK_MS: u64 = 1000;
+/// How often a reader re-reads the products' sales counts (the staleness bound of the
+/// `sales` sort order).
+pub const SALES_REFRESH_MS: u64 = 10_000;
 /// How long availability figures may be reused.
 const STOCK_TTL_MS: u128 = 1000;
 
@@ -44,6 +54,8 @@ pub struct Cache {
     stock: RwLock<Option<(Instant, StockMap)>>,
     stock_refresh: tokio::sync::Mutex<()>,
     pending: std::sync::Mutex<Pending>,
+    sales_refresh_ms: AtomicU64,
+    last_sales_ms: AtomicU64,
 }
 
 /// What changed since the current snapshot was built.
@@ -75,6 +87,8 @@ impl Default for Cache {
             stock: RwLock::new(None),
             stock_refresh: tokio::sync::Mutex::new(()),
             pending: std::sync::Mutex::new(Pending::default()),
+            sales_refresh_ms: AtomicU64::new(SALES_REFRESH_MS),
+            last_sales_ms: AtomicU64::new(0),
         }
     }
 }
@@ -113,6 +127,45 @@ impl Cache {
             && self.last_check_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
     }
 
+    /// Changes how often sales counts are re-read (tests use 0: on every read).
+    pub fn set_sales_refresh_ms(&self, ms: u64) {
+        self.sales_refresh_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// True at most once per sales refresh period across all readers.
+    fn sales_refresh_due(&self) -> bool {
+        let now = self.started.elapsed().as_millis() as u64;
+        let last = self.last_sales_ms.load(Ordering::Relaxed);
+        now.saturating_sub(last) >= self.sales_refresh_ms.load(Ordering::Relaxed)
+            && self.last_sales_ms.compare_exchange(last, now, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+    }
+
+    /// Re-reads the sales counts; when some changed, installs a copy of `s` with those
+    /// entries rebuilt and the lists re-sorted. Returns the snapshot to use.
+    async fn refresh_sales(&self, db: &Db, s: Arc<Snapshot>) -> AppResult<Arc<Snapshot>> {
+        let counts = {
+            let mut conn = db.reader().acquire().await?;
+            store::sales_counts(&mut conn).await?
+        };
+        let changed: HashMap<i64, i64> = counts
+            .into_iter()
+            .filter(|(id, n)| s.product_by_key(&id.to_string()).is_some_and(|e| e.product.sales_count != *n))
+            .collect();
+        if changed.is_empty() {
+            return Ok(s);
+        }
+        let _guard = self.rebuild.lock().await;
+        match self.loaded() {
+            // Replaced meanwhile (a patch or rebuild reads fresh counts anyway).
+            Some(current) if !Arc::ptr_eq(&current, &s) => return Ok(current),
+            _ => {}
+        }
+        let snapshot = Arc::new(s.with_sales(&changed));
+        tracing::debug!(changed = changed.len(), "catalog sales counts refreshed");
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some(snapshot.clone());
+        Ok(snapshot)
+    }
+
     /// True when every revision after `from` up to `to` came from this process.
     fn own_up_to(&self, from: i64, to: i64) -> bool {
         let pending = self.pending();
@@ -122,9 +175,16 @@ impl Cache {
     /// The current snapshot, rebuilt or patched first when it is stale.
     pub async fn snapshot(&self, db: &Db) -> AppResult<Arc<Snapshot>> {
         let generation = self.generation.load(Ordering::Acquire);
-        if let Some(s) = self.loaded()
+        if let Some(mut s) = self.loaded()
             && s.generation == generation
         {
+            if self.sales_refresh_due() {
+                match self.refresh_sales(db, s.clone()).await {
+                    Ok(fresh) if fresh.generation == generation => s = fresh,
+                    Ok(_) => {}
+                    Err(err) => tracing::warn!(error = %err, "catalog sales refresh failed"),
+                }
+            }
             if !self.revision_check_due() {
                 return Ok(s);
             }
@@ -359,6 +419,26 @@ impl Snapshot {
         let i = self.products.len() as u32;
         self.products.push(entry.clone());
         self.link(i, entry);
+    }
+
+    /// A copy with new sales counts for some products (their entries rebuilt, every other
+    /// entry shared) and the lists re-sorted.
+    fn with_sales(&self, counts: &HashMap<i64, i64>) -> Snapshot {
+        let mut snap = Snapshot::empty(self.generation, self.revision, self.categories.clone(), self.interner.clone());
+        for e in &self.products {
+            match counts.get(&e.product.id) {
+                Some(&n) => {
+                    let mut product = e.product.clone();
+                    product.sales_count = n;
+                    if let Some(entry) = snap.entry(product) {
+                        snap.push(entry);
+                    }
+                }
+                None => snap.push(e.clone()),
+            }
+        }
+        snap.sort_lists();
+        snap
     }
 
     fn empty(generation: u64, revision: i64, categories: Vec<Category>, interner: Interner) -> Snapshot {

@@ -223,6 +223,11 @@ pub async fn availability(conn: &mut AnyConnection) -> AppResult<HashMap<i64, i6
     Ok(rows.into_iter().collect())
 }
 
+/// `(id, sales_count)` of every listed product (the periodic sales re-sort reads this).
+pub async fn sales_counts(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64)>> {
+    Ok(sqlx::query_as("SELECT id, sales_count FROM products WHERE status = 'listed'").fetch_all(conn).await?)
+}
+
 /// The catalog revision: bumped by every catalog write, in the write's transaction.
 pub async fn revision(conn: &mut AnyConnection) -> AppResult<i64> {
     let value: Option<String> = sqlx::query_scalar("SELECT value FROM app_settings WHERE key = 'catalog_revision'")

@@ -75,6 +75,9 @@ pub async fn transition(
     store::set_status(tx, now, order.id, from, to).await?;
     store::history(tx, now, order.id, Some(from), to, actor, note).await?;
     order.status = to.as_str().to_string();
+    if let Some(sign) = sales_delta(from, to) {
+        store::add_sales(tx, order.id, sign).await?;
+    }
     match to {
         OrderStatus::Cancelled | OrderStatus::Refunded => {
             inventory::release(tx, now, STOCK_REF, order.id).await?;
@@ -94,6 +97,16 @@ pub async fn transition(
     let payload = json!({"order_id": order.id, "number": order.number, "from": from, "to": to, "actor": actor});
     events::record(tx, now, &format!("order.{to}"), &format!("order:{}", order.id), &payload).await?;
     Ok(to)
+}
+
+/// How a status change moves the products' sales counts: +1 when an order becomes paid,
+/// −1 when a paid order is cancelled or fully refunded (an unpaid cancellation never counted).
+fn sales_delta(from: OrderStatus, to: OrderStatus) -> Option<i64> {
+    match to {
+        OrderStatus::Paid => Some(1),
+        OrderStatus::Cancelled | OrderStatus::Refunded if from != OrderStatus::PendingPayment => Some(-1),
+        _ => None,
+    }
 }
 
 fn customer_actor(viewer: &Viewer) -> String {
@@ -169,4 +182,31 @@ pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor) ->
     audit::record(&mut tx, app.now(), actor, change).await?;
     tx.commit().await?;
     Ok(after)
+}
+
+/// The id of an order by its number (e.g. to come back from a payment page).
+pub async fn id_by_number(app: &App, number: &str) -> AppResult<i64> {
+    sqlx::query_scalar("SELECT id FROM orders WHERE number = $1")
+        .bind(number)
+        .fetch_optional(app.db.reader())
+        .await?
+        .ok_or(AppError::not_found("order"))
+}
+
+/// Gives guest orders a new access token (the old one stops working) and returns it. For a
+/// checkout that replayed an idempotent placement: whoever holds the cart token and the
+/// key placed the order, but the token from the first answer may never have arrived.
+pub async fn reissue_access_token(app: &App, order_ids: &[i64]) -> AppResult<String> {
+    let token = crypto::new_token();
+    let hash = crypto::sha256_hex(token.as_bytes());
+    let mut tx = app.db.begin().await?;
+    for id in order_ids {
+        sqlx::query("UPDATE orders SET access_token_hash = $1 WHERE id = $2 AND customer_id IS NULL")
+            .bind(&hash)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(token)
 }

@@ -125,6 +125,22 @@ pub async fn set_status(tx: &mut Tx, now: i64, id: i64, from: OrderStatus, to: O
     Ok(())
 }
 
+/// Adds (`sign` = 1) or subtracts (−1) each line's quantity to its product's `sales_count`
+/// (never below zero). The catalog snapshot picks the new counts up within
+/// `catalog::cache::SALES_REFRESH_MS` (see `Cache::snapshot`).
+pub async fn add_sales(tx: &mut Tx, order_id: i64, sign: i64) -> AppResult<()> {
+    sqlx::query(
+        "UPDATE products SET sales_count = CASE WHEN sales_count + $1 * q.n < 0 THEN 0 ELSE sales_count + $1 * q.n END \
+         FROM (SELECT product_id, CAST(SUM(quantity) AS BIGINT) AS n FROM order_lines WHERE order_id = $2 GROUP BY product_id) AS q \
+         WHERE products.id = q.product_id",
+    )
+    .bind(sign)
+    .bind(order_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// One order line.
 #[derive(Debug, Clone, FromRow, serde::Serialize, utoipa::ToSchema)]
 pub struct OrderLine {

@@ -115,12 +115,16 @@ pub async fn login(
     State(state): State<AppState>,
     ctx: Ctx,
     client: ClientInfo,
+    headers: axum::http::HeaderMap,
     Form(f): Form<LoginForm>,
 ) -> PageResult {
     let result = auth::login_customer(&state.app, &f.identifier, &f.password, &client.key, &client.user_agent).await;
     match result {
         Ok((customer, session)) => {
-            crate::hooks::after_customer_login(&state, customer.id, None).await.map_err(|e| PageError::from(e.0))?;
+            let guest_cart = super::ctx::cookie(&headers, super::store::CART_COOKIE).map(str::to_string);
+            crate::hooks::after_customer_login(&state, customer.id, guest_cart.as_deref())
+                .await
+                .map_err(|e| PageError::from(e.0))?;
             drop_previous_session(&state, &ctx).await?;
             Ok(see_other("/account", Some(ctx.session_cookie(Some(&session.token), cookie_age(&state)))))
         }

@@ -19,7 +19,9 @@ pub struct Asset {
     pub bytes: &'static [u8],
 }
 
-const FILES: [(&str, &str, &[u8]); 2] = [
+const FILES: [(&str, &str, &[u8]); 4] = [
+    ("storefront.css", "text/css; charset=utf-8", include_bytes!("../../static/storefront.css")),
+    ("sku-picker.js", "text/javascript; charset=utf-8", include_bytes!("../../static/sku-picker.js")),
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
     ("icon.svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
 ];
@@ -57,11 +59,12 @@ pub async fn serve(Path(file): Path<String>) -> Response {
     response
 }
 
-/// `GET /robots.txt`: everything public may be crawled; accounts, admin and the API not.
+/// `GET /robots.txt`: everything public may be crawled; accounts, admin and the API not;
+/// the sitemap lists categories and products.
 pub async fn robots(State(state): State<AppState>) -> Response {
     let base = state.app.settings.public_url.trim_end_matches('/');
     let body = format!(
-        "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /account\nDisallow: /cart\nDisallow: /api/\n\n# {base}\n"
+        "User-agent: *\nAllow: /\nDisallow: /admin\nDisallow: /account\nDisallow: /cart\nDisallow: /api/\nDisallow: /checkout\nDisallow: /orders/\n\nSitemap: {base}/sitemap.xml\n"
     );
     ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
 }

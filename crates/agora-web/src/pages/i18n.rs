@@ -111,7 +111,10 @@ mod tests {
         let mut paths = Vec::new();
         files(&root.join("templates"), &mut paths);
         files(&root.join("src/pages"), &mut paths);
-        let sections = ["shop", "nav", "footer", "home", "search", "cart", "account", "admin", "error"];
+        let sections = [
+            "shop", "nav", "footer", "home", "search", "cart", "account", "admin", "error", "store", "product",
+            "checkout", "orders",
+        ];
         let mut checked = 0;
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();

@@ -10,7 +10,7 @@ pub mod form;
 pub mod guard;
 pub mod i18n;
 pub mod layer;
-mod storefront;
+pub mod store;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -20,9 +20,6 @@ use crate::state::AppState;
 /// Every page route, behind the page middleware; plus static files and robots.txt.
 pub fn routes(state: AppState) -> Router<AppState> {
     let pages = Router::new()
-        .route("/", get(storefront::home))
-        .route("/search", get(storefront::search))
-        .route("/cart", get(storefront::cart))
         .route("/account", get(account::profile))
         .route("/account/register", get(account::register_form).post(account::register))
         .route("/account/login", get(account::login_form).post(account::login))
@@ -35,8 +32,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/logout", post(admin::logout))
         .route("/admin/staff", get(admin::staff))
         .route("/admin/{section}", get(admin::section))
+        .merge(store::routes())
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));
-    Router::new().merge(pages).route("/static/{file}", get(assets::serve)).route("/robots.txt", get(assets::robots))
+    Router::new()
+        .merge(pages)
+        .route("/static/{file}", get(assets::serve))
+        .route("/robots.txt", get(assets::robots))
+        .route("/sitemap.xml", get(store::seo::sitemap))
 }
 
 /// A router answering everything with the localized 404 page (for unknown paths a browser

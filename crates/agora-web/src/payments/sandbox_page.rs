@@ -34,17 +34,27 @@ fn render(p: &SandboxPayment, message: &str) -> Html<String> {
         String::new()
     } else {
         format!(
-            "<form method=\"post\" action=\"/sandbox/pay/{id}/succeed\"><button type=\"submit\">Pay</button></form>\
+            "<form method=\"post\" action=\"/sandbox/pay/{id}/succeed\"><button type=\"submit\" class=\"primary\" data-testid=\"sandbox-pay\">Pay</button></form>\
              <form method=\"post\" action=\"/sandbox/pay/{id}/fail\"><button type=\"submit\">Fail</button></form>"
         )
     };
+    // The same payload the provider returns as `qr_payload`; a wallet app would scan it.
+    let qr = format!("agora-sandbox://pay?id={}&amount={}&currency={}", p.id, p.amount, p.currency);
     Html(format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><title>Sandbox wallet</title></head><body>\
-         <h1>Sandbox wallet</h1><p>{}</p><p>Amount: {}</p><p>Status: {}</p><p>{}</p>{buttons}</body></html>",
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
+         <title>Sandbox wallet</title><link rel=\"stylesheet\" href=\"{css}\"></head><body>\
+         <main class=\"main\"><section class=\"panel narrow\"><h1>Sandbox wallet</h1><p>{}</p>\
+         <p>Amount: <strong>{}</strong></p><p>Status: <strong data-testid=\"sandbox-status\">{}</strong></p>\
+         <p class=\"alert\" role=\"status\">{}</p>\
+         <p>Scan with the sandbox wallet:</p><p class=\"hint\"><code>{}</code></p>{buttons}\
+         <p><a href=\"/orders/return/{id}\" data-testid=\"sandbox-return\">Back to the shop</a></p></section></main></body></html>",
         escape(&p.subject),
         escape(&money(p.amount, &p.currency)),
         escape(&p.status),
         escape(message),
+        escape(&qr),
+        css = escape(&crate::pages::assets::url("app.css")),
     ))
 }
 

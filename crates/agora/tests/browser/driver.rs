@@ -79,18 +79,20 @@ impl Driver {
             args.push("--window-size=1280,900".into());
         }
         let mut options = json!({ "binary": CHROMIUM, "args": args, "prefs": {"intl.accept_languages": "en-US,en"} });
+        let logging = json!({"browser": "ALL"});
         if mobile {
             options["mobileEmulation"] = json!({"deviceMetrics": {"width": 375, "height": 812, "pixelRatio": 2.0, "mobile": true, "touch": true}});
         }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("chrome"));
         caps.insert("goog:chromeOptions".into(), options);
+        caps.insert("goog:loggingPrefs".into(), logging);
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(caps)
             .connect(&self.url)
             .await
             .expect("open a Chromium session");
-        Browser { client, _profile: profile, shots: None, shot_no: 0 }
+        Browser { client, _profile: profile, shots: None, shot_no: 0, driver_url: self.url.clone() }
     }
 }
 
@@ -100,6 +102,7 @@ pub struct Browser {
     _profile: tempfile::TempDir,
     shots: Option<PathBuf>,
     shot_no: u32,
+    driver_url: String,
 }
 
 impl Browser {
@@ -117,6 +120,20 @@ impl Browser {
         let png = self.client.screenshot().await.expect("screenshot");
         let path = dir.join(format!("{:02}-{name}.png", self.shot_no));
         std::fs::write(&path, png).expect("write screenshot");
+    }
+
+    /// The browser console messages since the last call (chromedriver's log endpoint), e.g.
+    /// to check that no Content-Security-Policy violation was reported.
+    pub async fn console(&self) -> Vec<String> {
+        let Ok(Some(session)) = self.client.session_id().await else { return Vec::new() };
+        let url = format!("{}/session/{session}/se/log", self.driver_url);
+        let r = reqwest::Client::new().post(url).json(&json!({"type": "browser"})).send().await;
+        let Ok(r) = r else { return Vec::new() };
+        let body: serde_json::Value = r.json().await.unwrap_or_default();
+        body["value"]
+            .as_array()
+            .map(|a| a.iter().filter_map(|e| e["message"].as_str().map(str::to_string)).collect())
+            .unwrap_or_default()
     }
 
     pub async fn close(self) {

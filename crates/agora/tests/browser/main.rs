@@ -5,6 +5,7 @@
 
 mod driver;
 mod scenarios;
+mod store;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -17,7 +18,10 @@ use driver::Driver;
 
 type Scenario = fn(&Driver) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 
-const SCENARIOS: [(&str, Scenario); 3] = [
+const SCENARIOS: [(&str, Scenario); 6] = [
+    ("guest_buys_through_category_and_filter", |d| Box::pin(store::guest_buys_through_category_and_filter(d))),
+    ("store_pages_fit_a_phone", |d| Box::pin(store::store_pages_fit_a_phone(d))),
+    ("product_page_switches_to_chinese", |d| Box::pin(store::product_page_switches_to_chinese(d))),
     ("register_login_and_profile", |d| Box::pin(scenarios::register_login_and_profile(d))),
     ("language_switch_shows_chinese", |d| Box::pin(scenarios::language_switch_shows_chinese(d))),
     ("mobile_viewport_has_no_horizontal_scroll", |d| Box::pin(scenarios::mobile_viewport_has_no_horizontal_scroll(d))),

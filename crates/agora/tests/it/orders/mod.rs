@@ -5,3 +5,4 @@ pub mod fixtures;
 mod lifecycle;
 mod oversell;
 mod placement;
+mod sales;

@@ -1,7 +1,10 @@
 //! HTML pages over HTTP: rendering, language, security headers, CSRF, forms, roles.
 
 mod account;
+mod addresses;
 mod admin;
+mod shop;
+mod store;
 mod storefront;
 
 use std::collections::BTreeMap;
