@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod orders;
 pub mod page;
 pub mod payments;
+pub mod reports;
 pub mod settings;
 pub mod stats;
 

@@ -34,6 +34,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/login", get(admin::login_form).post(admin::login))
         .route("/admin/logout", post(admin::logout))
         .route("/admin/staff", get(admin::staff))
+        .route("/admin/orders", get(admin::orders))
+        .route("/admin/orders/{id}", get(admin::order))
+        .route("/admin/orders/{id}/ship", post(admin::ship_order))
+        .route("/admin/orders/{id}/shipments/{shipment}/events", post(admin::order_event))
+        .route("/admin/orders/{id}/cancel", post(admin::cancel_order))
+        .route("/admin/orders/{id}/refund", post(admin::refund_order))
+        .route("/admin/audit", get(admin::audit_log))
         .route("/admin/{section}", get(admin::section))
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));
     Router::new().merge(pages).route("/static/{file}", get(assets::serve)).route("/robots.txt", get(assets::robots))
