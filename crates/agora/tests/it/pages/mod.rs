@@ -2,6 +2,8 @@
 
 mod account;
 mod admin;
+mod admin_console;
+mod admin_orders;
 mod storefront;
 
 use std::collections::BTreeMap;
