@@ -3,7 +3,11 @@
 //! this binary says it skipped them. Each scenario gets a fresh shop (SQLite) and a fresh
 //! browser profile, and saves screenshots under `<target>/browser-screenshots/<scenario>/`.
 
+mod admin;
 mod driver;
+#[allow(dead_code)]
+#[path = "../it/orders/fixtures.rs"]
+mod fixtures;
 mod scenarios;
 
 use std::future::Future;
@@ -17,10 +21,12 @@ use driver::Driver;
 
 type Scenario = fn(&Driver) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 
-const SCENARIOS: [(&str, Scenario); 3] = [
+const SCENARIOS: [(&str, Scenario); 5] = [
     ("register_login_and_profile", |d| Box::pin(scenarios::register_login_and_profile(d))),
     ("language_switch_shows_chinese", |d| Box::pin(scenarios::language_switch_shows_chinese(d))),
     ("mobile_viewport_has_no_horizontal_scroll", |d| Box::pin(scenarios::mobile_viewport_has_no_horizontal_scroll(d))),
+    ("admin_ships_order_with_tracking", |d| Box::pin(admin::admin_ships_order_with_tracking(d))),
+    ("admin_dashboard_chart_and_mobile", |d| Box::pin(admin::admin_dashboard_chart_and_mobile(d))),
 ];
 
 fn main() {
