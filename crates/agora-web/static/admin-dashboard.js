@@ -7,6 +7,7 @@
   var chart = window.echarts.init(el, null, { renderer: 'canvas' });
   chart.setOption({
     aria: { enabled: true },
+    animation: false,
     grid: { left: 48, right: 16, top: 24, bottom: 32 },
     tooltip: { trigger: 'axis' },
     xAxis: { type: 'category', data: data.days },

@@ -41,6 +41,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/orders/{id}/cancel", post(admin::cancel_order))
         .route("/admin/orders/{id}/refund", post(admin::refund_order))
         .route("/admin/audit", get(admin::audit_log))
+        .route("/admin/products", get(admin::products))
+        .route("/admin/products/bulk", post(admin::bulk_products))
         .route("/admin/{section}", get(admin::section))
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));
     Router::new().merge(pages).route("/static/{file}", get(assets::serve)).route("/robots.txt", get(assets::robots))

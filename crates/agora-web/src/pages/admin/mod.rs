@@ -5,10 +5,12 @@
 mod audit;
 mod dashboard;
 mod orders;
+mod products;
 
 pub use self::audit::audit_log;
 pub use dashboard::dashboard;
 pub use orders::{cancel_order, order, order_event, orders, refund_order, ship_order};
+pub use products::{bulk as bulk_products, products};
 
 use agora_app::audit::Actor;
 use agora_app::auth::{self, Permission};

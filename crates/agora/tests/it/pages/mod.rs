@@ -4,6 +4,7 @@ mod account;
 mod admin;
 mod admin_console;
 mod admin_orders;
+mod admin_products;
 mod storefront;
 
 use std::collections::BTreeMap;
