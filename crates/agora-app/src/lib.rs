@@ -8,6 +8,7 @@ pub mod cart;
 pub mod catalog;
 pub mod clock;
 pub mod crypto;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;

@@ -3,14 +3,18 @@
 //! a [`Console`] (or `StaffPage<P>`) guard for its permission.
 
 mod audit;
+mod customers;
 mod dashboard;
 mod orders;
 mod products;
+mod staff;
 
 pub use self::audit::audit_log;
+pub use customers::{customer, customers};
 pub use dashboard::dashboard;
 pub use orders::{cancel_order, order, order_event, orders, refund_order, ship_order};
 pub use products::{bulk as bulk_products, products};
+pub use staff::{create_staff, staff};
 
 use agora_app::audit::Actor;
 use agora_app::auth::{self, Permission};
@@ -23,7 +27,7 @@ use super::account::{drop_previous_session, end_session, login_refusal};
 use super::ctx::{Ctx, PageError, PageResult, page, render, see_other};
 use super::form::{Form, FormState};
 use super::guard::{StaffPage, StaffSession};
-use crate::extract::{ClientInfo, ManageStaff, Perm};
+use crate::extract::{ClientInfo, Perm};
 use crate::state::AppState;
 
 /// One section of the admin console.
@@ -124,32 +128,6 @@ pub async fn section(ctx: Ctx, staff: StaffSession, Path(slug): Path<String>) ->
     let item = SECTIONS.iter().find(|s| s.slug == slug).ok_or(PageError::not_found())?;
     staff.require(item.permission)?;
     page(&SectionPage { ctx, menu: menu_for(&staff), heading: item.title })
-}
-
-/// A staff account as listed.
-pub struct StaffRow {
-    pub email: String,
-    pub role: String,
-    pub status: String,
-    pub created: String,
-}
-
-#[derive(Template)]
-#[template(path = "admin/staff.html")]
-struct StaffListPage {
-    ctx: Ctx,
-    menu: Vec<&'static MenuItem>,
-    heading: &'static str,
-    staff: Vec<StaffRow>,
-}
-
-pub async fn staff(State(state): State<AppState>, ctx: Ctx, me: StaffPage<ManageStaff>) -> PageResult {
-    let staff = auth::list_staff(&state.app)
-        .await?
-        .into_iter()
-        .map(|s| StaffRow { email: s.email, role: s.role, status: s.status, created: super::date(s.created_at) })
-        .collect();
-    page(&StaffListPage { ctx, menu: menu_for(&me.staff), heading: "admin.staff", staff })
 }
 
 /// A staff member whose role grants `P`, with the menu to show and the audit actor.

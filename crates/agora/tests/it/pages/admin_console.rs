@@ -6,7 +6,13 @@ use agora_testkit::TestApp;
 use super::Web;
 use crate::orders::fixtures::{self, Who};
 
-both_backends!(dashboard_shows_paid_sales_and_work, each_role_sees_its_menu_and_pages, audit_log_filters_and_validates);
+both_backends!(
+    dashboard_shows_paid_sales_and_work,
+    each_role_sees_its_menu_and_pages,
+    audit_log_filters_and_validates,
+    customers_are_searchable_with_masked_phones,
+    staff_accounts_are_created_through_the_form
+);
 
 /// A staff member of `role` logged in through the form.
 pub async fn console(t: &TestApp, role: &str) -> Web {
@@ -163,4 +169,86 @@ async fn audit_log_filters_and_validates(t: &TestApp) {
     assert_eq!(bad.status, 400);
     assert!(bad.field_error("staff").is_some(), "{}", bad.html);
     assert_eq!(bad.input_value("staff").as_deref(), Some("abc"));
+}
+
+async fn customers_are_searchable_with_masked_phones(t: &TestApp) {
+    let (order, _, _) = paid_order(t, 800, 1).await;
+    let customer: i64 = sqlx::query_scalar("SELECT customer_id FROM orders WHERE id = $1")
+        .bind(order)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE customers SET phone = '+8613800138000' WHERE id = $1")
+        .bind(customer)
+        .execute(t.app.db.writer())
+        .await
+        .unwrap();
+    let (other, _) = t.customer().await;
+    let web = console(t, "support").await;
+    let list = web.get("/admin/customers").await;
+    assert_eq!(list.status, 200);
+    assert!(list.html.contains("+86138****8000"), "{}", list.html);
+    assert!(!list.html.contains("13800138000"), "the full number never shows");
+    let found = web.get("/admin/customers?q=138001").await;
+    assert!(found.html.contains(&format!("data-customer=\"{customer}\"")));
+    assert!(!found.html.contains(&format!("data-customer=\"{other}\"")));
+    let detail = web.get(&format!("/admin/customers/{customer}")).await;
+    assert_eq!(detail.status, 200);
+    assert!(detail.html.contains(&format!("data-order=\"{order}\"")), "{}", detail.html);
+    assert!(!detail.html.contains("13800138000"));
+    assert_eq!(web.get("/admin/customers/999999").await.status, 404);
+    let operator = console(t, "operator").await;
+    assert_eq!(operator.get("/admin/customers").await.status, 403);
+    assert_eq!(operator.get(&format!("/admin/customers/{customer}")).await.status, 403);
+}
+
+async fn staff_accounts_are_created_through_the_form(t: &TestApp) {
+    let web = console(t, "admin").await;
+    let page = web.get("/admin/staff").await;
+    let token = page.csrf();
+    let before = (t.count("staff").await, t.count("audit_log").await);
+    let r = web
+        .post_raw(
+            "/admin/staff/new",
+            &[("_csrf", &token), ("email", "not-an-email"), ("role", "boss"), ("password", "short")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    for field in ["email", "role", "password"] {
+        assert!(r.field_error(field).is_some(), "{field}: {}", r.html);
+    }
+    assert_eq!(r.input_value("email").as_deref(), Some("not-an-email"));
+    assert_eq!(r.input_value("password"), None, "passwords are never echoed");
+    assert_eq!((t.count("staff").await, t.count("audit_log").await), before);
+    let fields = [
+        ("_csrf", token.as_str()),
+        ("email", "new.operator@staff.test"),
+        ("display_name", "New operator"),
+        ("role", "operator"),
+        ("password", "operator-pass-1"),
+    ];
+    let r = web.post_raw("/admin/staff/new", &fields[1..]).await;
+    assert_eq!(r.status, 403, "no CSRF token");
+    let r = web.post_raw("/admin/staff/new", &fields).await;
+    assert_eq!((r.status, r.location()), (303, "/admin/staff?created=1"), "{}", r.html);
+    assert_eq!(t.count("staff").await, before.0 + 1);
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = 'staff.create'")
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+    assert!(web.get("/admin/staff").await.html.contains("new.operator@staff.test"));
+    let r = web.post_raw("/admin/staff/new", &fields).await;
+    assert_eq!(r.status, 422, "the same e-mail twice");
+    assert!(r.field_error("email").is_some());
+    let operator = console(t, "operator").await;
+    let token = operator.get("/admin").await.csrf();
+    let r = operator
+        .post_raw(
+            "/admin/staff/new",
+            &[("_csrf", &token), ("email", "x@staff.test"), ("role", "admin"), ("password", "operator-pass-1")],
+        )
+        .await;
+    assert_eq!(r.status, 403);
+    assert_eq!(t.count("staff").await, before.0 + 2, "only the operator's own account was added");
 }
