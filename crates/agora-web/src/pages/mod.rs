@@ -41,6 +41,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/orders/{id}/cancel", post(admin::cancel_order))
         .route("/admin/orders/{id}/refund", post(admin::refund_order))
         .route("/admin/audit", get(admin::audit_log))
+        .route("/admin/inventory", get(admin::inventory).post(admin::stock_change))
+        .route("/admin/inventory/ledger", get(admin::ledger))
         .route("/admin/customers", get(admin::customers))
         .route("/admin/customers/{id}", get(admin::customer))
         .route("/admin/staff/new", post(admin::create_staff))

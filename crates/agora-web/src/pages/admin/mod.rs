@@ -5,6 +5,7 @@
 mod audit;
 mod customers;
 mod dashboard;
+mod inventory;
 mod orders;
 mod products;
 mod staff;
@@ -12,6 +13,7 @@ mod staff;
 pub use self::audit::audit_log;
 pub use customers::{customer, customers};
 pub use dashboard::dashboard;
+pub use inventory::{inventory, ledger, stock_change};
 pub use orders::{cancel_order, order, order_event, orders, refund_order, ship_order};
 pub use products::{bulk as bulk_products, products};
 pub use staff::{create_staff, staff};

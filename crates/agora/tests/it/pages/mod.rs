@@ -3,6 +3,7 @@
 mod account;
 mod admin;
 mod admin_console;
+mod admin_inventory;
 mod admin_orders;
 mod admin_products;
 mod storefront;
