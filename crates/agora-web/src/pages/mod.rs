@@ -48,6 +48,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/staff/new", post(admin::create_staff))
         .route("/admin/products", get(admin::products))
         .route("/admin/products/bulk", post(admin::bulk_products))
+        .route("/admin/products/new", get(admin::new_product).post(admin::create_product))
+        .route("/admin/products/{id}", get(admin::product))
+        .route("/admin/products/{id}/skus/{sku}", post(admin::update_sku))
+        .route("/admin/products/{id}/status", post(admin::product_status))
         .route("/admin/{section}", get(admin::section))
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));
     Router::new().merge(pages).route("/static/{file}", get(assets::serve)).route("/robots.txt", get(assets::robots))

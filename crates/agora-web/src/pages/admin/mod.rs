@@ -7,6 +7,7 @@ mod customers;
 mod dashboard;
 mod inventory;
 mod orders;
+mod product_edit;
 mod products;
 mod staff;
 
@@ -15,6 +16,7 @@ pub use customers::{customer, customers};
 pub use dashboard::dashboard;
 pub use inventory::{inventory, ledger, stock_change};
 pub use orders::{cancel_order, order, order_event, orders, refund_order, ship_order};
+pub use product_edit::{create_product, new_product, product, product_status, update_sku};
 pub use products::{bulk as bulk_products, products};
 pub use staff::{create_staff, staff};
 

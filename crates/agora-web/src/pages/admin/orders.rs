@@ -214,26 +214,17 @@ pub async fn order(State(state): State<AppState>, ctx: Ctx, c: Console<ViewOrder
     show(&state, ctx, &c, id, FormState::default(), Failed::None).await
 }
 
-/// Shows the page again with the messages of a refused form, or fails with other errors.
-async fn refused(
-    state: &AppState,
-    ctx: Ctx,
-    c: Console<ViewOrders>,
-    id: i64,
-    form: FormState,
-    err: AppError,
-    rename: &[(&str, &str)],
-    failed: Failed,
-) -> PageResult {
-    let form = match err {
+/// Takes a use-case error into the form (validation messages beside their fields, a
+/// refusal as the form's notice); any other error fails the page.
+fn absorb(form: FormState, err: AppError, rename: &[(&str, &str)]) -> Result<FormState, AppError> {
+    Ok(match err {
         AppError::Validation(_) => form.absorb(err, rename)?,
         AppError::Conflict { message, .. } => form.field_error("_form", &message).with_notice("admin_orders.refused"),
         AppError::IllegalTransition(_) | AppError::InsufficientStock { .. } => {
             form.field_error("_form", &err.to_string()).with_notice("admin_orders.refused")
         }
-        other => return Err(other.into()),
-    };
-    show(state, ctx, &c, id, form, failed).await
+        other => return Err(other),
+    })
 }
 
 fn viewer<P: crate::extract::Perm>(c: &Console<P>) -> Console<ViewOrders> {
@@ -261,7 +252,7 @@ pub async fn ship_order(
         Ok(_) => Ok(see_other(&format!("/admin/orders/{id}"), None)),
         Err(e) => {
             let form = FormState::default().keep("carrier", &f.carrier).keep("tracking_number", &f.tracking_number);
-            refused(&state, ctx, viewer(&c), id, form, e, &[], Failed::Ship).await
+            show(&state, ctx, &viewer(&c), id, absorb(form, e, &[])?, Failed::Ship).await
         }
     }
 }
@@ -300,7 +291,7 @@ pub async fn order_event(
                 .keep("status", &f.status)
                 .keep("description", &f.description)
                 .keep("location", &f.location);
-            refused(&state, ctx, viewer(&c), id, form, e, &[], Failed::Event(shipment)).await
+            show(&state, ctx, &viewer(&c), id, absorb(form, e, &[])?, Failed::Event(shipment)).await
         }
     }
 }
@@ -327,7 +318,7 @@ pub async fn cancel_order(
     }
     match orders::cancel_by_staff(&state.app, id, f.reason.trim(), &c.actor).await {
         Ok(_) => Ok(see_other(&format!("/admin/orders/{id}"), None)),
-        Err(e) => refused(&state, ctx, viewer(&c), id, form, e, &[], Failed::Cancel).await,
+        Err(e) => show(&state, ctx, &viewer(&c), id, absorb(form, e, &[])?, Failed::Cancel).await,
     }
 }
 
@@ -374,7 +365,9 @@ pub async fn refund_order(
     };
     match payments::refund(&state.app, id, amount, f.refund_reason.trim(), &c.actor).await {
         Ok(_) => Ok(see_other(&format!("/admin/orders/{id}"), None)),
-        Err(e) => refused(&state, ctx, as_viewer, id, form, e, &[("reason", "refund_reason")], Failed::Refund).await,
+        Err(e) => {
+            show(&state, ctx, &as_viewer, id, absorb(form, e, &[("reason", "refund_reason")])?, Failed::Refund).await
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use agora_testkit::TestApp;
 use super::admin_console::console;
 use crate::orders::fixtures;
 
-both_backends!(product_list_filters_and_bulk_delist);
+both_backends!(product_list_filters_and_bulk_delist, create_with_sku_matrix_edit_and_schedule);
 
 async fn product_of(t: &TestApp, sku: i64) -> i64 {
     sqlx::query_scalar("SELECT product_id FROM skus WHERE id = $1")
@@ -89,4 +89,129 @@ async fn product_list_filters_and_bulk_delist(t: &TestApp) {
         assert_eq!(r.status, 403, "{role}");
         assert_eq!(status(t, a).await, "listed");
     }
+}
+
+/// A category made through the use case (so the catalog snapshot knows it).
+pub async fn category(t: &TestApp) -> i64 {
+    fixtures::warehouse(t).await; // merchant 1
+    let staff: i64 =
+        sqlx::query_scalar("SELECT id FROM staff ORDER BY id LIMIT 1").fetch_one(t.app.db.reader()).await.unwrap();
+    let actor = agora_app::audit::Actor { staff_id: staff, request_id: "test".into() };
+    let input = agora_app::catalog::categories::NewCategory {
+        parent_id: None,
+        slug: "green-tea".into(),
+        names: agora_app::catalog::categories::NamesInput {
+            en: "Green tea".into(),
+            zh_cn: Some("绿茶".into()),
+            zh_tw: Some("綠茶".into()),
+        },
+        image_url: None,
+        position: 0,
+    };
+    agora_app::catalog::categories::create(&t.app, &actor, &input).await.unwrap().id
+}
+
+async fn create_with_sku_matrix_edit_and_schedule(t: &TestApp) {
+    let web = console(t, "admin").await;
+    let cat = category(t).await;
+    let form = web.get("/admin/products/new").await;
+    assert_eq!(form.status, 200, "{}", form.html);
+    assert!(form.html.contains("Green tea"), "categories offered");
+    let token = form.csrf();
+    let before = (t.count("products").await, t.count("skus").await, t.count("audit_log").await);
+    // Nothing chosen or typed: messages beside category and title; values kept; nothing written.
+    let r = web
+        .post_raw("/admin/products/new", &[("_csrf", &token), ("axes", "colour red"), ("brand", "Mountain <b>")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("category").is_some() && r.field_error("axes").is_some(), "{}", r.html);
+    assert!(r.html.contains("Mountain &#60;b&#62;") || r.html.contains("Mountain &lt;b&gt;"), "escaped");
+    let cat_s = cat.to_string();
+    let r = web
+        .post_raw(
+            "/admin/products/new",
+            &[("_csrf", &token), ("category", &cat_s), ("axes", "size: 50g, 100g"), ("price", "12.00")],
+        )
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("title_en").is_some(), "a title is required: {}", r.html);
+    assert_eq!((t.count("products").await, t.count("skus").await, t.count("audit_log").await), before);
+    // The real thing: 2 × 2 SKUs.
+    let fields = [
+        ("_csrf", token.as_str()),
+        ("category", cat_s.as_str()),
+        ("title_en", "Longjing green tea"),
+        ("title_zh_cn", "龙井绿茶"),
+        ("title_zh_tw", "龍井綠茶"),
+        ("description_en", "Spring harvest."),
+        ("tags", "spring, green"),
+        ("attributes", "origin: Hangzhou"),
+        ("axes", "size: 50g, 100g\ngrade: A, AA"),
+        ("price", "88.00"),
+        ("list_price", "99"),
+        ("weight_grams", "120"),
+    ];
+    let r = web.post_raw("/admin/products/new", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let path = r.location().to_string();
+    let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+    let page = web.get(&path).await;
+    assert_eq!(page.status, 200);
+    assert!(page.html.contains("Longjing green tea") && page.html.contains("data-testid=\"product-status\">draft<"));
+    assert_eq!(page.html.matches("data-sku=").count(), 4, "{}", page.html);
+    assert!(page.html.contains("grade: AA, size: 100g"));
+    let sku: i64 = sqlx::query_scalar("SELECT id FROM skus WHERE product_id = $1 ORDER BY id LIMIT 1")
+        .bind(id)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    // A SKU's price: a bad amount is refused beside it; a good one is saved.
+    let sku_path = format!("{path}/skus/{sku}");
+    let r = web
+        .post_raw(&sku_path, &[("_csrf", &token), ("price", "abc"), ("weight_grams", "100"), ("active", "yes")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("price").is_some());
+    let r = web
+        .post_raw(
+            &sku_path,
+            &[("_csrf", &token), ("price", "79.50"), ("list_price", ""), ("weight_grams", "100"), ("active", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let (price, list): (i64, Option<i64>) = sqlx::query_as("SELECT price, list_price FROM skus WHERE id = $1")
+        .bind(sku)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!((price, list), (7950, None));
+    // Scheduled listing: a bad time is refused beside the field; a future time schedules.
+    let status_path = format!("{path}/status");
+    let r = web.post_raw(&status_path, &[("_csrf", &token), ("action", "list"), ("publish_at", "soon")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("publish_at").is_some());
+    let r =
+        web.post_raw(&status_path, &[("_csrf", &token), ("action", "list"), ("publish_at", "2099-01-01T08:00")]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert_eq!(status(t, id).await, "scheduled");
+    // List now, then delisting needs the box.
+    let r = web.post_raw(&status_path, &[("_csrf", &token), ("action", "list"), ("publish_at", "")]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert_eq!(status(t, id).await, "listed");
+    let r = web.post_raw(&status_path, &[("_csrf", &token), ("action", "delist")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("confirm").is_some());
+    assert_eq!(status(t, id).await, "listed");
+    let r = web.post_raw(&status_path, &[("_csrf", &token), ("action", "delist"), ("confirm", "yes")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(status(t, id).await, "delisted");
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'product' AND entity_id = $1")
+        .bind(id.to_string())
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert!(audited >= 5, "create, sku update, schedule, list, delist: {audited}");
+    let support = console(t, "support").await;
+    assert_eq!(support.get("/admin/products/new").await.status, 403);
+    assert_eq!(support.get(&path).await.status, 403);
 }
