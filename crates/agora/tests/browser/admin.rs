@@ -127,3 +127,63 @@ pub async fn admin_dashboard_chart_and_mobile(d: &Driver) {
     }
     m.close().await;
 }
+
+/// An admin creates a product with a 2×2 SKU matrix through the form and lists it.
+pub async fn admin_creates_product_with_sku_matrix(d: &Driver) {
+    let t = shop().await;
+    let email = admin(&t).await;
+    let staff: i64 = sqlx::query_scalar("SELECT id FROM staff").fetch_one(t.app.db.reader()).await.expect("staff");
+    fixtures::warehouse(&t).await;
+    let actor = agora_app::audit::Actor { staff_id: staff, request_id: "browser".into() };
+    let input = agora_app::catalog::categories::NewCategory {
+        parent_id: None,
+        slug: "oolong".into(),
+        names: agora_app::catalog::categories::NamesInput {
+            en: "Oolong".into(),
+            zh_cn: Some("乌龙茶".into()),
+            zh_tw: Some("烏龍茶".into()),
+        },
+        image_url: None,
+        position: 0,
+    };
+    let category = agora_app::catalog::categories::create(&t.app, &actor, &input).await.expect("category").id;
+    let mut b = d.browser(false).await;
+    b.screenshots("admin_creates_product_with_sku_matrix");
+    log_in(&mut b, &t, &email).await;
+    click(&b, "a[data-section=products]").await;
+    click(&b, "[data-testid=new-product]").await;
+    wait_for(&b, "[data-testid=product-form]").await;
+    b.client
+        .find(Locator::Css("#category"))
+        .await
+        .expect("category")
+        .select_by_value(&category.to_string())
+        .await
+        .expect("pick");
+    fill(&b, "#title_en", "Tieguanyin oolong").await;
+    fill(&b, "#title_zh_cn", "铁观音").await;
+    fill(&b, "#title_zh_tw", "鐵觀音").await;
+    fill(&b, "#tags", "oolong, fujian").await;
+    fill(&b, "#attributes", "origin: Anxi").await;
+    fill(&b, "#axes", "size: 100g, 250g\nroast: light, dark").await;
+    fill(&b, "#price", "68.00").await;
+    fill(&b, "#weight_grams", "150").await;
+    b.shot("product-form").await;
+    click(&b, "[data-testid=product-form] button[type=submit]").await;
+    wait_for(&b, "[data-testid=publish-form]").await;
+    let skus = b.client.find_all(Locator::Css("form[data-sku]")).await.expect("skus");
+    assert_eq!(skus.len(), 4, "2 sizes × 2 roasts");
+    b.shot("product-created").await;
+    click(&b, "[data-testid=publish-form] button[type=submit]").await;
+    wait_for(&b, "[data-testid=delist-form]").await;
+    let status = b.client.find(Locator::Css("[data-testid=product-status]")).await.expect("status");
+    assert_eq!(status.text().await.expect("text"), "listed");
+    b.shot("product-listed").await;
+    click(&b, "a[data-section=products]").await;
+    let row = wait_for(&b, "table[data-testid=products] tbody tr").await;
+    assert!(row.text().await.expect("text").contains("Tieguanyin oolong"));
+    b.close().await;
+    // The shop sees it.
+    let r = t.client.get("/api/v1/products?locale=en", None).await;
+    assert!(r.text.contains("Tieguanyin oolong"), "{}", r.text);
+}

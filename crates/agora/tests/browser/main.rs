@@ -21,12 +21,13 @@ use driver::Driver;
 
 type Scenario = fn(&Driver) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 
-const SCENARIOS: [(&str, Scenario); 5] = [
+const SCENARIOS: [(&str, Scenario); 6] = [
     ("register_login_and_profile", |d| Box::pin(scenarios::register_login_and_profile(d))),
     ("language_switch_shows_chinese", |d| Box::pin(scenarios::language_switch_shows_chinese(d))),
     ("mobile_viewport_has_no_horizontal_scroll", |d| Box::pin(scenarios::mobile_viewport_has_no_horizontal_scroll(d))),
     ("admin_ships_order_with_tracking", |d| Box::pin(admin::admin_ships_order_with_tracking(d))),
     ("admin_dashboard_chart_and_mobile", |d| Box::pin(admin::admin_dashboard_chart_and_mobile(d))),
+    ("admin_creates_product_with_sku_matrix", |d| Box::pin(admin::admin_creates_product_with_sku_matrix(d))),
 ];
 
 fn main() {
