@@ -39,6 +39,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/orders/{id}/ship", post(admin::ship_order))
         .route("/admin/orders/{id}/shipments/{shipment}/events", post(admin::order_event))
         .route("/admin/orders/{id}/cancel", post(admin::cancel_order))
+        .route("/admin/orders/{id}/pickup", post(admin::pickup_order))
         .route("/admin/orders/{id}/refund", post(admin::refund_order))
         .route("/admin/audit", get(admin::audit_log))
         .route("/admin/inventory", get(admin::inventory).post(admin::stock_change))

@@ -115,6 +115,11 @@ pub async fn admin_dashboard_chart_and_mobile(d: &Driver) {
         ("orders", "/admin/orders".to_string()),
         ("order", format!("/admin/orders/{order}")),
         ("audit", "/admin/audit".to_string()),
+        ("products", "/admin/products".to_string()),
+        ("product-new", "/admin/products/new".to_string()),
+        ("inventory", "/admin/inventory".to_string()),
+        ("ledger", "/admin/inventory/ledger".to_string()),
+        ("customers", "/admin/customers".to_string()),
         ("staff", "/admin/staff".to_string()),
         ("dashboard-zh", "/admin?lang=zh-CN".to_string()),
     ] {

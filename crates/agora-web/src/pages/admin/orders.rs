@@ -145,6 +145,7 @@ pub enum Failed {
     Event(i64),
     Cancel,
     Refund,
+    Pickup,
 }
 
 #[derive(Template)]
@@ -156,6 +157,7 @@ struct OrderPage {
     o: OrderDetail,
     pay: PaymentsOverview,
     can_ship: bool,
+    can_pickup: bool,
     can_manage: bool,
     can_refund: bool,
     can_track: bool,
@@ -198,6 +200,7 @@ async fn show(
         menu: c.menu.clone(),
         heading: "admin.orders",
         can_ship: can_manage && status == OrderStatus::Paid && o.pickup_location_id.is_none(),
+        can_pickup: can_manage && status == OrderStatus::Paid && o.pickup_location_id.is_some(),
         can_manage: can_manage && matches!(status, OrderStatus::PendingPayment | OrderStatus::Paid),
         can_track: c.staff.role.allows(Permission::ManageOrders),
         can_refund: c.staff.role.allows(Permission::Refund) && o.summary.paid_total > o.summary.refunded_total,
@@ -292,6 +295,29 @@ pub async fn order_event(
                 .keep("description", &f.description)
                 .keep("location", &f.location);
             show(&state, ctx, &viewer(&c), id, absorb(form, e, &[])?, Failed::Event(shipment)).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PickupForm {
+    #[serde(default)]
+    code: String,
+}
+
+/// The buyer collects a paid pickup order by showing its code.
+pub async fn pickup_order(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    c: Console<ManageOrders>,
+    Path(id): Path<i64>,
+    Form(f): Form<PickupForm>,
+) -> PageResult {
+    match fulfilment::pickup(&state.app, id, f.code.trim(), &c.actor).await {
+        Ok(_) => Ok(see_other(&format!("/admin/orders/{id}"), None)),
+        Err(e) => {
+            let form = FormState::default().keep("code", &f.code);
+            show(&state, ctx, &viewer(&c), id, absorb(form, e, &[])?, Failed::Pickup).await
         }
     }
 }

@@ -10,7 +10,8 @@ use crate::orders::fixtures::{self, Who};
 both_backends!(
     list_filters_by_status_and_validates,
     ship_and_track_through_the_forms,
-    cancel_and_refund_need_confirmation
+    cancel_and_refund_need_confirmation,
+    pickup_needs_the_right_code
 );
 
 async fn list_filters_by_status_and_validates(t: &TestApp) {
@@ -221,4 +222,31 @@ fn civil_dates() {
     assert_eq!(civil(0), "1970-01-01");
     assert_eq!(civil(20_454), "2026-01-01");
     assert_eq!(civil(11_016), "2000-02-29");
+}
+
+async fn pickup_needs_the_right_code(t: &TestApp) {
+    let sku = fixtures::sku(t, 4000, 5).await;
+    let (method, location) = fixtures::pickup(t).await;
+    let (customer, token) = t.customer().await;
+    let cart = fixtures::cart(t, Some(customer), &[(sku, 1)], method, Some(location)).await;
+    let (order, who) = fixtures::placed(t, &cart, Some(&token)).await;
+    fixtures::pay(t, order, &who).await;
+    let code = fixtures::get(t, &format!("/api/v1/orders/{order}"), &Who::Customer(token)).await.body["pickup_code"]
+        .as_str()
+        .expect("code")
+        .to_string();
+    let web = console(t, "support").await;
+    let path = format!("/admin/orders/{order}");
+    let page = web.get(&path).await;
+    assert!(page.html.contains("data-testid=\"pickup-form\"") && !page.html.contains("data-testid=\"ship-form\""));
+    let csrf = page.csrf();
+    let audit = t.count("audit_log").await;
+    let r = web.post_raw(&format!("{path}/pickup"), &[("_csrf", &csrf), ("code", "000000")]).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("code").is_some(), "{}", r.html);
+    assert_eq!(t.count("audit_log").await, audit);
+    let r = web.post_raw(&format!("{path}/pickup"), &[("_csrf", &csrf), ("code", &code)]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert!(web.get(&path).await.html.contains("data-testid=\"order-status\">completed<"));
+    assert_eq!(t.count("audit_log").await, audit + 1);
 }
