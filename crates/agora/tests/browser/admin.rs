@@ -120,6 +120,7 @@ pub async fn admin_dashboard_chart_and_mobile(d: &Driver) {
         ("inventory", "/admin/inventory".to_string()),
         ("ledger", "/admin/inventory/ledger".to_string()),
         ("customers", "/admin/customers".to_string()),
+        ("categories", "/admin/categories".to_string()),
         ("staff", "/admin/staff".to_string()),
         ("dashboard-zh", "/admin?lang=zh-CN".to_string()),
     ] {

@@ -3,6 +3,7 @@
 //! a [`Console`] (or `StaffPage<P>`) guard for its permission.
 
 mod audit;
+mod categories;
 mod customers;
 mod dashboard;
 mod inventory;
@@ -12,6 +13,7 @@ mod products;
 mod staff;
 
 pub use self::audit::audit_log;
+pub use categories::{categories, category, create_category, delete_category, update_category};
 pub use customers::{customer, customers};
 pub use dashboard::dashboard;
 pub use inventory::{inventory, ledger, stock_change};
@@ -44,11 +46,17 @@ pub struct MenuItem {
 }
 
 /// Every section, in menu order.
-pub const SECTIONS: [MenuItem; 6] = [
+pub const SECTIONS: [MenuItem; 7] = [
     MenuItem {
         slug: "products",
         href: "/admin/products",
         title: "admin.products",
+        permission: Permission::ManageCatalog,
+    },
+    MenuItem {
+        slug: "categories",
+        href: "/admin/categories",
+        title: "admin_categories.title",
         permission: Permission::ManageCatalog,
     },
     MenuItem {

@@ -5,7 +5,7 @@ use agora_testkit::TestApp;
 use super::admin_console::console;
 use crate::orders::fixtures;
 
-both_backends!(product_list_filters_and_bulk_delist, create_with_sku_matrix_edit_and_schedule);
+both_backends!(product_list_filters_and_bulk_delist, create_with_sku_matrix_edit_and_schedule, category_tree_editor);
 
 async fn product_of(t: &TestApp, sku: i64) -> i64 {
     sqlx::query_scalar("SELECT product_id FROM skus WHERE id = $1")
@@ -214,4 +214,102 @@ async fn create_with_sku_matrix_edit_and_schedule(t: &TestApp) {
     let support = console(t, "support").await;
     assert_eq!(support.get("/admin/products/new").await.status, 403);
     assert_eq!(support.get(&path).await.status, 403);
+}
+
+async fn category_id(t: &TestApp, slug: &str) -> Option<i64> {
+    sqlx::query_scalar("SELECT id FROM categories WHERE slug = $1")
+        .bind(slug)
+        .fetch_optional(t.app.db.reader())
+        .await
+        .unwrap()
+}
+
+async fn category_tree_editor(t: &TestApp) {
+    let web = console(t, "operator").await;
+    let page = web.get("/admin/categories").await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(web.get("/admin").await.html.contains("data-section=\"categories\""));
+    let token = page.csrf();
+    let before = (t.count("categories").await, t.count("audit_log").await);
+    let r = web
+        .post_raw("/admin/categories", &[("_csrf", &token), ("slug", "tea"), ("name_en", " "), ("position", "x")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("position").is_some());
+    let r = web
+        .post_raw("/admin/categories", &[("_csrf", &token), ("slug", "tea"), ("name_en", " "), ("position", "0")])
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("name_en").is_some(), "{}", r.html);
+    assert_eq!((t.count("categories").await, t.count("audit_log").await), before);
+    let r = web
+        .post_raw(
+            "/admin/categories",
+            &[("_csrf", &token), ("slug", "tea"), ("name_en", "Tea"), ("name_zh_cn", "茶"), ("position", "0")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let tea = category_id(t, "tea").await.expect("tea");
+    let r = web
+        .post_raw(
+            "/admin/categories",
+            &[
+                ("_csrf", &token),
+                ("slug", "green"),
+                ("name_en", "Green"),
+                ("parent", &tea.to_string()),
+                ("position", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let green = category_id(t, "green").await.expect("green");
+    let tree = web.get("/admin/categories").await;
+    assert!(tree.html.contains(&format!("data-category=\"{green}\" data-depth=\"1\"")), "{}", tree.html);
+    // Rename in three languages and move to the top level.
+    let path = format!("/admin/categories/{green}");
+    let r = web
+        .post_raw(
+            &path,
+            &[
+                ("_csrf", &token),
+                ("name_en", "Green tea"),
+                ("name_zh_cn", "绿茶"),
+                ("name_zh_tw", "綠茶"),
+                ("parent", ""),
+                ("position", "5"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let tree = web.get("/admin/categories").await;
+    assert!(tree.html.contains(&format!("data-category=\"{green}\" data-depth=\"0\"")));
+    assert!(tree.html.contains("綠茶"));
+    // Delete: needs the box; a category with a subcategory is refused; an empty one goes.
+    let r = web
+        .post_raw(
+            &path,
+            &[("_csrf", &token), ("name_en", "Green tea"), ("parent", &tea.to_string()), ("position", "0")],
+        )
+        .await;
+    assert_eq!(r.status, 303);
+    let tea_path = format!("/admin/categories/{tea}/delete");
+    let r = web.post_raw(&tea_path, &[("_csrf", &token)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("confirm").is_some());
+    let r = web.post_raw(&tea_path, &[("_csrf", &token), ("confirm", "yes")]).await;
+    assert_eq!(r.status, 422, "not empty: {}", r.html);
+    assert!(category_id(t, "tea").await.is_some());
+    let r = web.post_raw(&format!("{path}/delete"), &[("_csrf", &token), ("confirm", "yes")]).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert!(category_id(t, "green").await.is_none());
+    let audited: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE entity = 'category'")
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(audited, 5, "2 creates, 2 updates, 1 delete");
+    let support = console(t, "support").await;
+    assert_eq!(support.get("/admin/categories").await.status, 403);
+    let token = support.get("/admin").await.csrf();
+    assert_eq!(support.post_raw(&tea_path, &[("_csrf", &token), ("confirm", "yes")]).await.status, 403);
 }
