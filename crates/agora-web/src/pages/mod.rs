@@ -44,6 +44,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/audit", get(admin::audit_log))
         .route("/admin/inventory", get(admin::inventory).post(admin::stock_change))
         .route("/admin/inventory/ledger", get(admin::ledger))
+        .route("/admin/inventory/warehouses", post(admin::create_warehouse))
         .route("/admin/customers", get(admin::customers))
         .route("/admin/customers/{id}", get(admin::customer))
         .route("/admin/staff/new", post(admin::create_staff))

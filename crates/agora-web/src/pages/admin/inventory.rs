@@ -6,7 +6,7 @@ use agora_app::AppError;
 use agora_app::inventory::history::{self, LedgerQuery};
 use agora_app::inventory::levels::{self, StockQuery, ThresholdInput};
 use agora_app::inventory::movements::{self, StockIn, Stocktake};
-use agora_app::inventory::warehouses::{self, Warehouse};
+use agora_app::inventory::warehouses::{self, NewWarehouse, Warehouse};
 use agora_app::inventory::{MovementKind, levels::StockLevel};
 use askama::Template;
 use axum::extract::State;
@@ -277,4 +277,53 @@ pub async fn ledger(
     };
     let status = if filters.has_errors() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
     render(status, &LedgerPage { ctx, menu: c.menu, heading: "admin.inventory", filters, kinds, rows, next })
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct WarehouseForm {
+    code: String,
+    name: String,
+    address: String,
+    priority: String,
+}
+
+/// `POST /admin/inventory/warehouses`: a new warehouse (audited by the use case).
+pub async fn create_warehouse(
+    State(state): State<AppState>,
+    ctx: Ctx,
+    c: Console<ManageInventory>,
+    Form(f): Form<WarehouseForm>,
+) -> PageResult {
+    let form = FormState::default()
+        .keep("wh_code", &f.code)
+        .keep("wh_name", &f.name)
+        .keep("wh_address", &f.address)
+        .keep("wh_priority", &f.priority);
+    let Some(priority) = crate::pages::form::given(&f.priority).map_or(Some(0), |p| p.parse::<i64>().ok()) else {
+        let form =
+            form.field_error("wh_priority", ctx.t("admin_inventory.bad_number")).with_notice("admin_orders.refused");
+        return show(&state, ctx, &c, &StockFilters::default(), form).await;
+    };
+    let input = NewWarehouse {
+        code: f.code.trim().into(),
+        name: f.name.trim().into(),
+        address: f.address.trim().into(),
+        priority,
+    };
+    match warehouses::create(&state.app, &c.actor, &input).await {
+        Ok(_) => Ok(see_other("/admin/inventory?done=warehouse", None)),
+        Err(e) => {
+            let rename =
+                [("code", "wh_code"), ("name", "wh_name"), ("address", "wh_address"), ("priority", "wh_priority")];
+            let form = match e {
+                AppError::Validation(_) => form.absorb(e, &rename)?,
+                AppError::Conflict { message, .. } => {
+                    form.field_error("wh_code", &message).with_notice("admin_orders.refused")
+                }
+                other => return Err(other.into()),
+            };
+            show(&state, ctx, &c, &StockFilters::default(), form).await
+        }
+    }
 }

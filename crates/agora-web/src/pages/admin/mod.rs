@@ -16,7 +16,7 @@ pub use self::audit::audit_log;
 pub use categories::{categories, category, create_category, delete_category, update_category};
 pub use customers::{customer, customers};
 pub use dashboard::dashboard;
-pub use inventory::{inventory, ledger, stock_change};
+pub use inventory::{create_warehouse, inventory, ledger, stock_change};
 pub use orders::{cancel_order, order, order_event, orders, pickup_order, refund_order, ship_order};
 pub use product_edit::{create_product, new_product, product, product_status, update_sku};
 pub use products::{bulk as bulk_products, products};

@@ -6,7 +6,7 @@ use agora_testkit::TestApp;
 use super::admin_console::console;
 use crate::orders::fixtures;
 
-both_backends!(stock_forms_write_the_ledger_and_audit);
+both_backends!(stock_forms_write_the_ledger_and_audit, warehouses_are_created_through_the_form);
 
 async fn on_hand(t: &TestApp, sku: i64, wh: i64) -> i64 {
     sqlx::query_scalar("SELECT on_hand FROM stock WHERE sku_id = $1 AND warehouse_id = $2")
@@ -129,4 +129,30 @@ async fn stock_forms_write_the_ledger_and_audit(t: &TestApp) {
         assert_eq!(r.status, 403);
     }
     assert_eq!(on_hand(t, sku, wh).await, 3);
+}
+
+async fn warehouses_are_created_through_the_form(t: &TestApp) {
+    let web = console(t, "operator").await;
+    let token = web.get("/admin/inventory").await.csrf();
+    let before = (t.count("warehouses").await, t.count("audit_log").await);
+    let r = web
+        .post_raw(
+            "/admin/inventory/warehouses",
+            &[("_csrf", &token), ("code", "bad code!"), ("name", ""), ("priority", "1")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("wh_code").is_some() && r.field_error("wh_name").is_some(), "{}", r.html);
+    assert_eq!(r.input_value("code").as_deref(), Some("bad code!"), "the typed code is kept");
+    assert_eq!((t.count("warehouses").await, t.count("audit_log").await), before);
+    let fields =
+        [("_csrf", token.as_str()), ("code", "SZ-1"), ("name", "Shenzhen"), ("address", "Nanshan"), ("priority", "5")];
+    let r = web.post_raw("/admin/inventory/warehouses", &fields).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert_eq!((t.count("warehouses").await, t.count("audit_log").await), (before.0 + 1, before.1 + 1));
+    assert!(web.get("/admin/inventory").await.html.contains("Shenzhen"));
+    let r = web.post_raw("/admin/inventory/warehouses", &fields).await;
+    assert_eq!(r.status, 422, "the same code twice");
+    assert!(r.field_error("wh_code").is_some());
+    assert_eq!(t.count("warehouses").await, before.0 + 1);
 }
