@@ -10,6 +10,7 @@ pub mod cart;
 pub mod catalog;
 pub mod clock;
 pub mod crypto;
+pub mod customers;
 pub mod db;
 pub mod demo;
 pub mod error;
@@ -20,6 +21,7 @@ pub mod jobs;
 pub mod orders;
 pub mod page;
 pub mod payments;
+pub mod reports;
 pub mod settings;
 pub mod stats;
 

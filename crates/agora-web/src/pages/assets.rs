@@ -19,11 +19,15 @@ pub struct Asset {
     pub bytes: &'static [u8],
 }
 
-const FILES: [(&str, &str, &[u8]); 4] = [
-    ("storefront.css", "text/css; charset=utf-8", include_bytes!("../../static/storefront.css")),
-    ("sku-picker.js", "text/javascript; charset=utf-8", include_bytes!("../../static/sku-picker.js")),
+const FILES: [(&str, &str, &[u8]); 7] = [
     ("app.css", "text/css; charset=utf-8", include_bytes!("../../static/app.css")),
     ("icon.svg", "image/svg+xml", include_bytes!("../../static/icon.svg")),
+    ("storefront.css", "text/css; charset=utf-8", include_bytes!("../../static/storefront.css")),
+    ("sku-picker.js", "text/javascript; charset=utf-8", include_bytes!("../../static/sku-picker.js")),
+    ("console.css", "text/css; charset=utf-8", include_bytes!("../../static/console.css")),
+    ("admin-dashboard.js", "text/javascript; charset=utf-8", include_bytes!("../../static/admin-dashboard.js")),
+    // ECharts (Apache-2.0, npm package `echarts`), only on the admin dashboard.
+    ("echarts.min.js", "text/javascript; charset=utf-8", include_bytes!("../../static/vendor/echarts.min.js")),
 ];
 
 static ASSETS: LazyLock<Vec<Asset>> = LazyLock::new(|| {

@@ -3,7 +3,11 @@
 //! this binary says it skipped them. Each scenario gets a fresh shop (SQLite) and a fresh
 //! browser profile, and saves screenshots under `<target>/browser-screenshots/<scenario>/`.
 
+mod admin;
 mod driver;
+#[allow(dead_code)]
+#[path = "../it/orders/fixtures.rs"]
+mod fixtures;
 mod scenarios;
 mod store;
 
@@ -18,13 +22,16 @@ use driver::Driver;
 
 type Scenario = fn(&Driver) -> Pin<Box<dyn Future<Output = ()> + '_>>;
 
-const SCENARIOS: [(&str, Scenario); 6] = [
+const SCENARIOS: [(&str, Scenario); 9] = [
     ("guest_buys_through_category_and_filter", |d| Box::pin(store::guest_buys_through_category_and_filter(d))),
     ("store_pages_fit_a_phone", |d| Box::pin(store::store_pages_fit_a_phone(d))),
     ("product_page_switches_to_chinese", |d| Box::pin(store::product_page_switches_to_chinese(d))),
     ("register_login_and_profile", |d| Box::pin(scenarios::register_login_and_profile(d))),
     ("language_switch_shows_chinese", |d| Box::pin(scenarios::language_switch_shows_chinese(d))),
     ("mobile_viewport_has_no_horizontal_scroll", |d| Box::pin(scenarios::mobile_viewport_has_no_horizontal_scroll(d))),
+    ("admin_ships_order_with_tracking", |d| Box::pin(admin::admin_ships_order_with_tracking(d))),
+    ("admin_dashboard_chart_and_mobile", |d| Box::pin(admin::admin_dashboard_chart_and_mobile(d))),
+    ("admin_creates_product_with_sku_matrix", |d| Box::pin(admin::admin_creates_product_with_sku_matrix(d))),
 ];
 
 fn main() {

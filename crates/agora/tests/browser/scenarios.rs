@@ -7,19 +7,19 @@ use serde_json::Value;
 
 use crate::driver::{Browser, Driver, shop};
 
-const WAIT: Duration = Duration::from_secs(15);
+pub const WAIT: Duration = Duration::from_secs(15);
 
-async fn fill(b: &Browser, css: &str, text: &str) {
+pub async fn fill(b: &Browser, css: &str, text: &str) {
     let input = b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
     input.clear().await.expect("clear");
     input.send_keys(text).await.expect("type");
 }
 
-async fn click(b: &Browser, css: &str) {
+pub async fn click(b: &Browser, css: &str) {
     b.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.expect("click");
 }
 
-async fn wait_for(b: &Browser, css: &str) -> fantoccini::elements::Element {
+pub async fn wait_for(b: &Browser, css: &str) -> fantoccini::elements::Element {
     b.client
         .wait()
         .at_most(WAIT)
@@ -28,11 +28,11 @@ async fn wait_for(b: &Browser, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("waiting for {css}: {e}"))
 }
 
-async fn js(b: &Browser, script: &str) -> Value {
+pub async fn js(b: &Browser, script: &str) -> Value {
     b.client.execute(script, Vec::new()).await.expect("script")
 }
 
-async fn path(b: &Browser) -> String {
+pub async fn path(b: &Browser) -> String {
     b.client.current_url().await.expect("url").path().to_string()
 }
 

@@ -3,6 +3,10 @@
 mod account;
 mod addresses;
 mod admin;
+mod admin_console;
+mod admin_inventory;
+mod admin_orders;
+mod admin_products;
 mod shop;
 mod store;
 mod storefront;
