@@ -53,7 +53,8 @@ async fn run(filter: Option<String>) -> usize {
     println!("screenshots: {}", driver::screenshot_root().display());
     let chosen: Vec<_> =
         SCENARIOS.iter().filter(|(name, _)| filter.as_deref().is_none_or(|f| name.contains(f))).collect();
-    println!("running {} browser tests", chosen.len());
+    let ran = chosen.len();
+    println!("running {ran} browser tests");
     let mut failed = Vec::new();
     for (name, scenario) in chosen {
         let outcome =
@@ -64,12 +65,10 @@ async fn run(filter: Option<String>) -> usize {
             failed.push(*name);
         }
     }
-    println!(
-        "\nbrowser test result: {}. {} failed{}",
-        if failed.is_empty() { "ok" } else { "FAILED" },
-        failed.len(),
-        if failed.is_empty() { String::new() } else { format!(": {}", failed.join(", ")) }
-    );
+    if !failed.is_empty() {
+        println!("\nfailed browser tests: {}", failed.join(", "));
+    }
     println!("screenshots: {}", driver::screenshot_root().display());
+    println!("browser: {} passed, {} failed", ran - failed.len(), failed.len());
     failed.len()
 }
