@@ -100,11 +100,20 @@ pub fn build_router(app: App) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request<_>| {
             let id = req.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            // The route template, not the path: paths carry cart tokens and other secrets.
+            let route = req.extensions().get::<axum::extract::MatchedPath>().map_or("unmatched", |p| p.as_str());
+            tracing::info_span!("request", method = %req.method(), route = %route, request_id = %id)
         }))
         .layer(PropagateRequestIdLayer::new(request_id_header.clone()))
         .layer(SetRequestIdLayer::new(request_id_header, ids))
+        // Request ids are ours: a client-sent one would otherwise end up in the audit log.
+        .layer(axum::middleware::map_request(strip_client_request_id))
         .with_state(state)
+}
+
+async fn strip_client_request_id(mut req: axum::extract::Request) -> axum::extract::Request {
+    req.headers_mut().remove("x-request-id");
+    req
 }
 
 /// Unknown paths: the HTML 404 page for browsers, problem+json for everyone else.

@@ -71,6 +71,8 @@ pub async fn load_for_checkout(
     let cart = store::cart_by_token_in(tx, token).await?.ok_or(AppError::not_found("cart"))?;
     cart.check_access(customer_id)?;
     cart.check_open()?;
+    // Lock the cart so no line change can commit between this read and `mark_ordered`.
+    store::lock_open(tx, app.now(), cart.id).await?;
     let rows = store::lines_in(tx, cart.id).await?;
     let mut errors = Vec::new();
     if rows.is_empty() {

@@ -97,7 +97,10 @@ pub async fn reserve(
     wanted: &[(i64, i64)],
 ) -> AppResult<Vec<Reservation>> {
     let mut all = Vec::new();
-    for &(sku_id, quantity) in wanted {
+    // Lock stock rows in one global order (by SKU) so concurrent orders cannot deadlock.
+    let mut ordered = wanted.to_vec();
+    ordered.sort_unstable();
+    for &(sku_id, quantity) in &ordered {
         if quantity <= 0 {
             return Err(AppError::invalid("quantity", "must be positive"));
         }

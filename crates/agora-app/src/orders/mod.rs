@@ -161,12 +161,17 @@ pub async fn cancel_and_refund(
 }
 
 /// Staff cancels an order; a paid order is refunded in full through the provider.
-pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor) -> AppResult<OrderRow> {
+/// `may_refund` says whether the staff member holds the Refund permission: cancelling an
+/// order that has collected money refunds it, so it needs that permission too.
+pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor, may_refund: bool) -> AppResult<OrderRow> {
     if reason.chars().count() > 500 {
         return Err(AppError::invalid("reason", "at most 500 characters"));
     }
     let mut tx = app.db.begin().await?;
     let mut order = store::lock(&mut tx, id).await?;
+    if !may_refund && order.paid_total - order.refunded_total > 0 {
+        return Err(AppError::Forbidden);
+    }
     let before = views::snapshot(&order);
     let staff = format!("staff:{}", actor.staff_id);
     let note = if reason.is_empty() { "cancelled by staff" } else { reason };

@@ -1,5 +1,6 @@
 //! `/api/v1/orders…` (customers and guests) and `/api/v1/admin/orders…` (staff).
 
+use agora_app::auth::Permission;
 use agora_app::orders::{self, OrderDetail, OrderSummary, StaffOrderQuery, Viewer};
 use agora_app::{App, AppError};
 use axum::extract::{FromRequestParts, State};
@@ -222,6 +223,7 @@ async fn staff_cancel(
     Path(id): Path<i64>,
     Json(body): Json<StaffCancelRequest>,
 ) -> ApiResult<axum::Json<OrderDetail>> {
-    let order = orders::cancel_by_staff(&state.app, id, &body.reason, &s.actor).await?;
+    let order =
+        orders::cancel_by_staff(&state.app, id, &body.reason, &s.actor, s.role.allows(Permission::Refund)).await?;
     Ok(axum::Json(orders::detail(&state.app, order).await?))
 }

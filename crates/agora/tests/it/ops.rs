@@ -10,10 +10,13 @@ async fn health_ready_metrics_docs(t: &TestApp) {
     assert_eq!(c.get("/readyz", None).await.status, 200);
     let r = c.get("/api/v1/auth/me", None).await;
     assert!(r.header("x-request-id").is_some_and(|id| !id.is_empty()));
+    // A client cannot choose the request id (it ends up in audit rows).
+    let forged = c.send(c.raw().get(c.url("/api/v1/auth/me")).header("x-request-id", "forged-id")).await;
+    assert!(forged.header("x-request-id").is_some_and(|id| !id.is_empty() && id != "forged-id"));
     let m = c.get("/metrics", None).await;
     assert_eq!(m.status, 200);
     assert!(
-        m.text.contains("agora_http_requests_total{method=\"GET\",route=\"/api/v1/auth/me\",status=\"401\"} 1"),
+        m.text.contains("agora_http_requests_total{method=\"GET\",route=\"/api/v1/auth/me\",status=\"401\"} 2"),
         "{}",
         m.text
     );

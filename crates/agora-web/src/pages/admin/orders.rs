@@ -342,7 +342,9 @@ pub async fn cancel_order(
         let form = form.field_error("confirm", ctx.t("admin_ui.confirm_required")).with_notice("admin_orders.refused");
         return show(&state, ctx, &viewer(&c), id, form, Failed::Cancel).await;
     }
-    match orders::cancel_by_staff(&state.app, id, f.reason.trim(), &c.actor).await {
+    match orders::cancel_by_staff(&state.app, id, f.reason.trim(), &c.actor, c.staff.role.allows(Permission::Refund))
+        .await
+    {
         Ok(_) => Ok(see_other(&format!("/admin/orders/{id}"), None)),
         Err(e) => show(&state, ctx, &viewer(&c), id, absorb(form, e, &[])?, Failed::Cancel).await,
     }

@@ -6,3 +6,4 @@ mod lifecycle;
 mod oversell;
 mod placement;
 mod sales;
+mod staff_cancel;

@@ -205,12 +205,16 @@ async fn staff_list_and_cancel(t: &TestApp) {
     let r = t.client.get(&format!("/api/v1/admin/orders?from={}", placed_at + 1), Some(&support)).await;
     assert_eq!(r.body["items"].as_array().unwrap().len(), 2);
     t.client.get("/api/v1/admin/orders?status=lost", Some(&support)).await.assert_problem(422, "validation_failed");
-    // Staff cancels the paid order: refunded in full, stock released, audited.
+    // Support may not cancel a paid order (that refunds it); an admin may: refunded in full,
+    // stock released, audited.
+    let cancel = format!("/api/v1/admin/orders/{}/cancel", ids[0]);
+    t.client
+        .post(&cancel, &json!({"reason": "customer called"}), Some(&support))
+        .await
+        .assert_problem(403, "forbidden");
+    let admin = t.staff_token("admin").await;
     let audits = t.count("audit_log").await;
-    let r = t
-        .client
-        .post(&format!("/api/v1/admin/orders/{}/cancel", ids[0]), &json!({"reason": "customer called"}), Some(&support))
-        .await;
+    let r = t.client.post(&cancel, &json!({"reason": "customer called"}), Some(&admin)).await;
     assert_eq!(r.status, 200, "{}", r.text);
     assert_eq!(r.body["status"], "cancelled");
     assert_eq!(r.body["refunded_total"], r.body["paid_total"]);

@@ -194,11 +194,24 @@ async fn cancel_and_refund_need_confirmation(t: &TestApp) {
         .await
         .unwrap();
     assert_eq!(status, "paid");
+    // Support may not cancel an order that has collected money: cancelling refunds it.
     let r = support
         .post_raw(&format!("{path}/cancel"), &[("_csrf", &token), ("reason", "customer asked"), ("confirm", "yes")])
         .await;
+    assert_ne!(r.status, 303, "{}", r.html);
+    let status: String = sqlx::query_scalar("SELECT status FROM orders WHERE id = $1")
+        .bind(order)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(status, "paid");
+    let admin = console(t, "admin").await;
+    let token = admin.get(&path).await.csrf();
+    let r = admin
+        .post_raw(&format!("{path}/cancel"), &[("_csrf", &token), ("reason", "customer asked"), ("confirm", "yes")])
+        .await;
     assert_eq!(r.status, 303, "{}", r.html);
-    let page = support.get(&path).await;
+    let page = admin.get(&path).await;
     assert!(page.html.contains("data-testid=\"order-status\">cancelled<"), "{}", page.html);
     assert!(!page.html.contains("data-testid=\"cancel-form\""));
 }
