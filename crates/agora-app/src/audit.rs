@@ -25,6 +25,28 @@ pub struct Change<'a> {
     pub after: Option<serde_json::Value>,
 }
 
+impl<'a> Change<'a> {
+    /// A change of `entity` number `id`, described by optional snapshots before and after.
+    pub fn of<T: Serialize>(action: &'a str, entity: &'a str, id: i64, before: Option<&T>, after: Option<&T>) -> Self {
+        Change {
+            action,
+            entity,
+            entity_id: id.to_string(),
+            before: before.and_then(snapshot),
+            after: after.and_then(snapshot),
+        }
+    }
+}
+
+/// Records `change` when a staff member made it; writes by the command line or a loader
+/// (no actor) have no one to attribute them to and are not audited.
+pub async fn record_if_staff(tx: &mut Tx, now: i64, actor: Option<&Actor>, change: Change<'_>) -> AppResult<()> {
+    match actor {
+        Some(actor) => record(tx, now, actor, change).await,
+        None => Ok(()),
+    }
+}
+
 /// Serialises a snapshot for [`Change`].
 pub fn snapshot(value: &impl Serialize) -> Option<serde_json::Value> {
     serde_json::to_value(value).ok()

@@ -85,26 +85,6 @@ async fn get_in(tx: &mut Tx, id: i64) -> AppResult<Option<PickupLocation>> {
     Ok(row.map(Into::into))
 }
 
-async fn audit_change(
-    tx: &mut Tx,
-    now: i64,
-    actor: Option<&Actor>,
-    action: &str,
-    id: i64,
-    before: Option<&PickupLocation>,
-    after: Option<&PickupLocation>,
-) -> AppResult<()> {
-    let Some(actor) = actor else { return Ok(()) };
-    let change = Change {
-        action,
-        entity: "pickup_location",
-        entity_id: id.to_string(),
-        before: before.and_then(audit::snapshot),
-        after: after.and_then(audit::snapshot),
-    };
-    audit::record(tx, now, actor, change).await
-}
-
 /// Creates a pickup location. `actor` is None only for the CLI, demo loader and tests.
 pub async fn create_pickup_location(
     app: &App,
@@ -126,7 +106,13 @@ pub async fn create_pickup_location(
     .fetch_one(&mut *tx)
     .await?;
     let loc = PickupLocation::from(row);
-    audit_change(&mut tx, now, actor, "pickup_location.create", loc.id, None, Some(&loc)).await?;
+    audit::record_if_staff(
+        &mut tx,
+        now,
+        actor,
+        Change::of("pickup_location.create", "pickup_location", loc.id, None, Some(&loc)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(loc)
 }
@@ -155,7 +141,13 @@ pub async fn update_pickup_location(
     .fetch_one(&mut *tx)
     .await?;
     let loc = PickupLocation::from(row);
-    audit_change(&mut tx, now, actor, "pickup_location.update", id, Some(&before), Some(&loc)).await?;
+    audit::record_if_staff(
+        &mut tx,
+        now,
+        actor,
+        Change::of("pickup_location.update", "pickup_location", id, Some(&before), Some(&loc)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(loc)
 }
@@ -167,7 +159,13 @@ pub async fn deactivate_pickup_location(app: &App, id: i64, actor: Option<&Actor
     let before = get_in(&mut tx, id).await?.ok_or(AppError::not_found("pickup location"))?;
     sqlx::query("UPDATE pickup_locations SET active = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
     let after = PickupLocation { active: false, ..before.clone() };
-    audit_change(&mut tx, now, actor, "pickup_location.deactivate", id, Some(&before), Some(&after)).await?;
+    audit::record_if_staff(
+        &mut tx,
+        now,
+        actor,
+        Change::of("pickup_location.deactivate", "pickup_location", id, Some(&before), Some(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -134,7 +134,13 @@ pub async fn create_shipping_method(
         .await
         .map_err(|e| unique_violation(e, "code_taken", "a shipping method with this code exists"))?;
     let method = ShippingMethod::try_from(row)?;
-    audit_change(&mut tx, now, actor, "shipping_method.create", method.id, None, Some(&method)).await?;
+    audit::record_if_staff(
+        &mut tx,
+        now,
+        actor,
+        Change::of("shipping_method.create", "shipping_method", method.id, None, Some(&method)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(method)
 }
@@ -163,7 +169,13 @@ pub async fn update_shipping_method(
         .await
         .map_err(|e| unique_violation(e, "code_taken", "a shipping method with this code exists"))?;
     let method = ShippingMethod::try_from(row)?;
-    audit_change(&mut tx, now, actor, "shipping_method.update", id, Some(&before), Some(&method)).await?;
+    audit::record_if_staff(
+        &mut tx,
+        now,
+        actor,
+        Change::of("shipping_method.update", "shipping_method", id, Some(&before), Some(&method)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(method)
 }
@@ -175,29 +187,15 @@ pub async fn deactivate_shipping_method(app: &App, id: i64, actor: Option<&Actor
     let before = get_in(&mut tx, id).await?.ok_or(AppError::not_found("shipping method"))?;
     sqlx::query("UPDATE shipping_methods SET active = 0 WHERE id = $1").bind(id).execute(&mut *tx).await?;
     let after = ShippingMethod { active: false, ..before.clone() };
-    audit_change(&mut tx, now, actor, "shipping_method.deactivate", id, Some(&before), Some(&after)).await?;
+    audit::record_if_staff(
+        &mut tx,
+        now,
+        actor,
+        Change::of("shipping_method.deactivate", "shipping_method", id, Some(&before), Some(&after)),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
-}
-
-async fn audit_change(
-    tx: &mut Tx,
-    now: i64,
-    actor: Option<&Actor>,
-    action: &str,
-    id: i64,
-    before: Option<&ShippingMethod>,
-    after: Option<&ShippingMethod>,
-) -> AppResult<()> {
-    let Some(actor) = actor else { return Ok(()) };
-    let change = Change {
-        action,
-        entity: "shipping_method",
-        entity_id: id.to_string(),
-        before: before.and_then(audit::snapshot),
-        after: after.and_then(audit::snapshot),
-    };
-    audit::record(tx, now, actor, change).await
 }
 
 /// Shipping methods by position; only active ones unless `include_inactive`.
