@@ -306,6 +306,22 @@ pub struct Snapshot {
     product_slugs: HashMap<String, u32>,
     /// Product positions per category (None = all), one list per sort order.
     lists: HashMap<Option<i64>, [Vec<u32>; 4]>,
+    /// Responses rendered from this snapshot on first use.
+    pub(crate) rendered: Rendered,
+}
+
+/// Serialised responses derived from one snapshot, rendered on first use. A copy of a
+/// snapshot (a patch) starts empty, so nothing rendered from older data is ever served.
+#[derive(Debug, Default)]
+pub(crate) struct Rendered {
+    /// The category tree JSON: index 0 without a locale, then per `Locale::ALL` + 1.
+    pub(crate) tree: [std::sync::OnceLock<bytes::Bytes>; 4],
+}
+
+impl Clone for Rendered {
+    fn clone(&self) -> Self {
+        Rendered::default()
+    }
 }
 
 pub(crate) fn locale_index(locale: Locale) -> usize {
@@ -455,6 +471,7 @@ impl Snapshot {
             product_ids: HashMap::new(),
             product_slugs: HashMap::new(),
             lists: HashMap::new(),
+            rendered: Rendered::default(),
         }
     }
 

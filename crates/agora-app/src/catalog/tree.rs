@@ -6,7 +6,7 @@ use agora_domain::Locale;
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::cache::{Crumb, Snapshot};
+use super::cache::{Crumb, Snapshot, locale_index};
 use super::listing::Sort;
 use super::model::Names;
 use crate::App;
@@ -67,11 +67,25 @@ fn children_map(snap: &Snapshot) -> HashMap<Option<i64>, Vec<i64>> {
 /// The whole category tree, ordered by position.
 pub async fn tree(app: &App, locale: Option<Locale>) -> AppResult<Vec<CategoryNode>> {
     let snap = app.catalog.snapshot(&app.db).await?;
-    let kids = children_map(&snap);
-    Ok(kids
-        .get(&None)
-        .map(|ids| ids.iter().filter_map(|&id| node(&snap, id, &kids, locale)).collect())
-        .unwrap_or_default())
+    Ok(roots(&snap, locale))
+}
+
+fn roots(snap: &Snapshot, locale: Option<Locale>) -> Vec<CategoryNode> {
+    let kids = children_map(snap);
+    kids.get(&None).map(|ids| ids.iter().filter_map(|&id| node(snap, id, &kids, locale)).collect()).unwrap_or_default()
+}
+
+/// The whole category tree as JSON (the body of `GET /api/v1/categories`), rendered once per
+/// snapshot and locale: the mega menu is read on every page view.
+pub async fn tree_json(app: &App, locale: Option<Locale>) -> AppResult<bytes::Bytes> {
+    let snap = app.catalog.snapshot(&app.db).await?;
+    let slot = &snap.rendered.tree[locale.map_or(0, |l| locale_index(l) + 1)];
+    if let Some(json) = slot.get() {
+        return Ok(json.clone());
+    }
+    let json =
+        serde_json::to_vec(&roots(&snap, locale)).map_err(|e| AppError::Internal(format!("category tree: {e}")))?;
+    Ok(slot.get_or_init(|| bytes::Bytes::from(json)).clone())
 }
 
 /// One category with its subtree and breadcrumb.

@@ -5,7 +5,7 @@ use agora_app::catalog::listing::{self, ListingQuery};
 use agora_app::catalog::tree::{self, CategoryDetail, CategoryNode};
 use axum::extract::State;
 use axum::http::{HeaderMap, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -42,11 +42,9 @@ fn optional_locale(p: &LocaleParams) -> ApiResult<Option<agora_domain::Locale>> 
 /// The whole category tree, ordered by position (names in every locale; `name` too with `?locale=`).
 #[utoipa::path(get, path = "/api/v1/categories", tag = "catalog", params(LocaleParams),
     responses((status = 200, body = Vec<CategoryNode>)))]
-async fn categories(
-    State(state): State<AppState>,
-    Query(p): Query<LocaleParams>,
-) -> ApiResult<axum::Json<Vec<CategoryNode>>> {
-    Ok(axum::Json(tree::tree(&state.app, optional_locale(&p)?).await?))
+async fn categories(State(state): State<AppState>, Query(p): Query<LocaleParams>) -> ApiResult<Response> {
+    let json = tree::tree_json(&state.app, optional_locale(&p)?).await?;
+    Ok(([(header::CONTENT_TYPE, "application/json")], json).into_response())
 }
 
 /// One category by id or slug, with its subtree and breadcrumb.

@@ -47,13 +47,19 @@ async fn category_tree_crud(t: &TestApp) {
     assert_eq!(by_id.body["category"]["children"][0]["slug"], "maxi");
     c.get("/api/v1/categories/nope", None).await.assert_problem(404, "not_found");
 
-    // Rename is visible immediately (cache invalidation).
+    // Rename is visible immediately (cache invalidation), also in trees rendered before it.
+    let before = c.get("/api/v1/categories?locale=en", None).await;
+    assert_eq!(before.body[1]["children"][0]["name"], "DRESSES");
+    assert_eq!(c.get("/api/v1/categories", None).await.body[1]["children"][0]["names"]["en"], "DRESSES");
     let r = c
         .patch(&format!("/api/v1/admin/categories/{dresses}"), &json!({"names": {"en": "Frocks"}}), Some(&admin))
         .await;
     assert_eq!(r.status, 200, "{}", r.text);
     let one = c.get("/api/v1/categories/maxi?locale=en", None).await;
     assert_eq!(one.body["breadcrumb"][1]["name"], "Frocks");
+    let after = c.get("/api/v1/categories?locale=en", None).await;
+    assert_eq!(after.body[1]["children"][0]["name"], "Frocks");
+    assert_eq!(c.get("/api/v1/categories", None).await.body[1]["children"][0]["names"]["en"], "Frocks");
 
     let r = c.delete(&format!("/api/v1/admin/categories/{maxi}"), Some(&admin)).await;
     assert_eq!(r.status, 204, "{}", r.text);

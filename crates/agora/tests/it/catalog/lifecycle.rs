@@ -23,6 +23,8 @@ async fn draft_is_hidden_and_illegal_changes_refused(t: &TestApp) {
     c.get(&format!("/api/v1/products/{id}"), None).await.assert_problem(404, "not_found");
     c.get("/api/v1/products/hidden-gem", None).await.assert_problem(404, "not_found");
     assert_eq!(c.get("/api/v1/products", None).await.body["items"], json!([]));
+    let count = |tree: serde_json::Value| tree[0]["product_count"].clone();
+    assert_eq!(count(c.get("/api/v1/categories", None).await.body), 0);
     c.post(&format!("/api/v1/admin/products/{id}/delist"), &json!({}), Some(&admin))
         .await
         .assert_problem(409, "illegal_transition");
@@ -41,6 +43,7 @@ async fn draft_is_hidden_and_illegal_changes_refused(t: &TestApp) {
     assert_eq!(r.body["status"], "listed");
     assert_eq!(r.body["listed_at"], t.app.now());
     assert_eq!(c.get("/api/v1/products/hidden-gem", None).await.status, 200);
+    assert_eq!(count(c.get("/api/v1/categories", None).await.body), 1, "the rendered tree follows listing");
     c.post(&format!("/api/v1/admin/products/{id}/publish"), &json!({}), Some(&admin))
         .await
         .assert_problem(409, "illegal_transition");
@@ -51,6 +54,7 @@ async fn draft_is_hidden_and_illegal_changes_refused(t: &TestApp) {
     let r = c.post(&format!("/api/v1/admin/products/{id}/delist"), &json!({}), Some(&admin)).await;
     assert_eq!(r.body["status"], "delisted");
     c.get(&format!("/api/v1/products/{id}"), None).await.assert_problem(404, "not_found");
+    assert_eq!(count(c.get("/api/v1/categories", None).await.body), 0, "and delisting");
     c.post(&format!("/api/v1/admin/products/{id}/delist"), &json!({}), Some(&admin))
         .await
         .assert_problem(409, "illegal_transition");
