@@ -16,8 +16,12 @@ use crate::App;
 use crate::db::{Backend, Tx};
 use crate::error::{AppError, AppResult};
 
-/// How long a claimed job is reserved for its worker before others may retry it.
+/// How long a claimed job is reserved for its worker before others may retry it. A batch
+/// runs its jobs concurrently, so a batch lasts about as long as its slowest job (outgoing
+/// calls time out after 10 s), far below the lease.
 const LEASE_MS: i64 = 5 * 60_000;
+/// Jobs claimed (and run concurrently) per batch.
+const BATCH: i64 = 16;
 
 /// A job claimed for execution.
 #[derive(Debug, Clone, FromRow)]
@@ -80,7 +84,7 @@ fn dispatch<'a>(app: &'a App, job: &'a Job) -> HandlerFuture<'a> {
 }
 
 /// Claims up to `limit` due jobs.
-async fn claim(app: &App, limit: i64) -> AppResult<Vec<Job>> {
+pub async fn claim(app: &App, limit: i64) -> AppResult<Vec<Job>> {
     let now = app.now();
     let sql = match app.db.backend() {
         Backend::Postgres => {
@@ -106,11 +110,16 @@ pub fn backoff_ms(attempts: i64) -> i64 {
     (10_000i64 << exp).min(3_600_000)
 }
 
-async fn finish(app: &App, job: &Job, result: AppResult<()>) -> AppResult<()> {
+/// Records a job's outcome, but only while this worker still holds the job: every claim
+/// increments `attempts`, so a job whose lease expired and was claimed again by another
+/// worker no longer matches and is left to that worker.
+pub async fn finish(app: &App, job: &Job, result: AppResult<()>) -> AppResult<()> {
     let now = app.now();
-    match result {
+    let held = "AND status = 'running' AND attempts = $";
+    let done = match result {
         Ok(()) => {
-            sqlx::query("DELETE FROM jobs WHERE id = $1").bind(job.id).execute(app.db.writer()).await?;
+            let sql = format!("DELETE FROM jobs WHERE id = $1 {held}2");
+            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(job.id).bind(job.attempts).execute(app.db.writer()).await?
         }
         Err(err) => {
             tracing::warn!(job_id = job.id, kind = %job.kind, attempts = job.attempts, error = %err, "job failed");
@@ -119,34 +128,56 @@ async fn finish(app: &App, job: &Job, result: AppResult<()>) -> AppResult<()> {
             } else {
                 ("pending", now + backoff_ms(job.attempts))
             };
-            sqlx::query(
+            let sql = format!(
                 "UPDATE jobs SET status = $1, run_at = $2, locked_until = NULL, last_error = $3, updated_at = $4, \
-                 dedupe_key = CASE WHEN $1 = 'failed' THEN NULL ELSE dedupe_key END WHERE id = $5",
-            )
-            .bind(status)
-            .bind(run_at)
-            .bind(err.to_string())
-            .bind(now)
-            .bind(job.id)
-            .execute(app.db.writer())
-            .await?;
+                 dedupe_key = CASE WHEN $1 = 'failed' THEN NULL ELSE dedupe_key END WHERE id = $5 {held}6"
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .bind(status)
+                .bind(run_at)
+                .bind(err.to_string())
+                .bind(now)
+                .bind(job.id)
+                .bind(job.attempts)
+                .execute(app.db.writer())
+                .await?
         }
+    };
+    if done.rows_affected() == 0 {
+        tracing::warn!(job_id = job.id, kind = %job.kind, "job lease lost: another worker claimed it again");
     }
     Ok(())
 }
 
-/// Runs every job due now, batch by batch, until none is left. Returns how many ran.
+/// Runs one claimed job and records its outcome.
+async fn run_one(app: App, job: Job) -> AppResult<()> {
+    let result = dispatch(&app, &job).await;
+    finish(&app, &job, result).await
+}
+
+/// Runs every job due now, batch by batch (the jobs of a batch concurrently), until none
+/// is left. Returns how many ran.
 pub async fn run_due(app: &App) -> AppResult<usize> {
     let mut total = 0;
     loop {
-        let batch = claim(app, 32).await?;
+        let batch = claim(app, BATCH).await?;
         if batch.is_empty() {
             return Ok(total);
         }
         total += batch.len();
-        for job in &batch {
-            let result = dispatch(app, job).await;
-            finish(app, job, result).await?;
+        let mut running = tokio::task::JoinSet::new();
+        for job in batch {
+            running.spawn(run_one(app.clone(), job));
+        }
+        let mut first_error = None;
+        while let Some(joined) = running.join_next().await {
+            let outcome = joined.map_err(|e| AppError::Internal(format!("job task: {e}"))).and_then(|r| r);
+            if let Err(err) = outcome {
+                first_error.get_or_insert(err);
+            }
+        }
+        if let Some(err) = first_error {
+            return Err(err);
         }
     }
 }

@@ -45,6 +45,8 @@ pub struct AppInner {
     pub login_limiter: auth::RateLimiter,
     /// The in-memory catalog snapshot behind shopper listing and detail.
     pub catalog: catalog::Cache,
+    /// One HTTP client (connection pool) for every outgoing call, e.g. webhook deliveries.
+    pub http: reqwest::Client,
 }
 
 impl Deref for App {
@@ -60,7 +62,11 @@ impl App {
         settings.secrets = settings::Secrets::load_or_create(&db).await?;
         let login_limiter = auth::RateLimiter::new(settings.login_rate_per_minute, 60_000);
         let catalog = catalog::Cache::default();
-        Ok(App(Arc::new(AppInner { db, clock, settings, login_limiter, catalog })))
+        let http = reqwest::Client::builder()
+            .timeout(std::time::Duration::from_secs(10))
+            .build()
+            .map_err(|e| AppError::Internal(format!("HTTP client: {e}")))?;
+        Ok(App(Arc::new(AppInner { db, clock, settings, login_limiter, catalog, http })))
     }
 
     /// Current time in epoch milliseconds.

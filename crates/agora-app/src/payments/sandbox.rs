@@ -209,13 +209,13 @@ pub async fn notify(app: &App, job: &Job) -> AppResult<()> {
         return Ok(());
     }
     let headers = signature::sign(&app.settings.secrets.payment_webhook, &id, app.now(), n.body.as_bytes());
-    let result = reqwest::Client::new()
+    let result = app
+        .http
         .post(&n.notify_url)
         .header("content-type", "application/json")
         .header("webhook-id", &headers.id)
         .header("webhook-timestamp", &headers.timestamp)
         .header("webhook-signature", &headers.signature)
-        .timeout(std::time::Duration::from_secs(10))
         .body(n.body)
         .send()
         .await;

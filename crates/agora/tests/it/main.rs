@@ -28,6 +28,7 @@ mod catalog;
 mod cli;
 mod fulfilment;
 mod inventory;
+mod jobs;
 mod ops;
 mod orders;
 mod pages;
