@@ -16,10 +16,16 @@ use crate::state::AppState;
 /// Cookie carrying the session token for browser pages.
 pub const SESSION_COOKIE: &str = "agora_session";
 
-/// The session token of a request: `Authorization: Bearer …` or the session cookie.
+/// The session token of an API request: `Authorization: Bearer …`, or the session cookie
+/// on safe (read-only) methods only. A browser attaches the cookie to cross-site requests
+/// too, so accepting it on a POST would let any site act for a logged-in shopper (CSRF);
+/// pages, which do take the cookie on forms, check a CSRF token in their own layer.
 pub fn bearer_token(parts: &Parts) -> Option<String> {
     if let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         return value.strip_prefix("Bearer ").map(|t| t.trim().to_string());
+    }
+    if !parts.method.is_safe() {
+        return None;
     }
     let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok())?;
     cookies

@@ -33,11 +33,8 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = JsonRejection;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let is_json = req
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|ct| ct.starts_with("application/json") || ct.contains("+json"));
+        let is_json =
+            req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(is_json_media_type);
         if !is_json {
             return Err(JsonRejection::new(problem(
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -50,6 +47,16 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
             .await
             .map_err(|e| JsonRejection::new(problem(e.status(), "body_unreadable", e.body_text(), Vec::new())))?;
         parse(&bytes).map(Json)
+    }
+}
+
+/// `application/json` or `application/<anything>+json`, parameters (charset) allowed.
+fn is_json_media_type(content_type: &str) -> bool {
+    let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    match essence.split_once('/') {
+        Some(("application", "json")) => true,
+        Some(("application", sub)) => sub.len() > "+json".len() && sub.ends_with("+json"),
+        _ => false,
     }
 }
 
@@ -134,6 +141,24 @@ impl<S: Send + Sync, T: DeserializeOwned + Send> axum::extract::FromRequestParts
                 e.body_text(),
                 vec![FieldError { field: "path".into(), message: e.body_text() }],
             ))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_json_media_type;
+
+    #[test]
+    fn json_media_types_match_exactly() {
+        for ok in
+            ["application/json", "application/json; charset=utf-8", "Application/JSON", "application/merge-patch+json"]
+        {
+            assert!(is_json_media_type(ok), "{ok}");
+        }
+        for bad in ["application/jsonx", "text/plain+json", "text/json", "application/+json", "multipart/form-data", ""]
+        {
+            assert!(!is_json_media_type(bad), "{bad}");
         }
     }
 }

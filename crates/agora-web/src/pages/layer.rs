@@ -6,7 +6,7 @@ use agora_domain::Locale;
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use base64_url::{decode, encode};
@@ -145,7 +145,10 @@ fn finish(mut response: Response, ctx: &Ctx, new_csrf_cookie: Option<&String>) -
     }
     // The same URL renders differently per language and per visitor.
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("Cookie, Accept-Language"));
-    if response.status() == StatusCode::OK || response.headers().contains_key(header::SET_COOKIE) {
+    // Pages carry per-visitor content (CSRF tokens, the cart, account data): no shared or
+    // browser cache may keep them, error pages and redirects included, unless the handler
+    // chose a policy itself (e.g. sitemap.xml).
+    if !response.headers().contains_key(header::CACHE_CONTROL) {
         response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     with_security_headers(response)

@@ -19,6 +19,17 @@ async fn register_login_logout(t: &TestApp) {
     let me = c.get("/api/v1/auth/me", Some(&token)).await;
     assert_eq!(me.status, 200);
     assert_eq!(me.body["email"], "mei@example.com");
+    // The session cookie authenticates API reads only; a change needs the bearer header
+    // (a cross-site form would carry the cookie).
+    let cookie = format!("agora_session={token}");
+    let read = c.send(c.raw().get(c.url("/api/v1/auth/me")).header("cookie", &cookie)).await;
+    assert_eq!(read.status, 200, "{}", read.text);
+    let write = c.raw().post(c.url("/api/v1/auth/logout")).header("cookie", &cookie).json(&json!({}));
+    c.send(write).await.assert_problem(401, "unauthenticated");
+    assert_eq!(c.get("/api/v1/auth/me", Some(&token)).await.status, 200, "still logged in");
+    c.post_raw("/api/v1/auth/register", "text/plain+json", b"{}".to_vec(), None)
+        .await
+        .assert_problem(415, "unsupported_media_type");
     assert_eq!(c.post("/api/v1/auth/logout", &json!({}), Some(&token)).await.status, 204);
     c.get("/api/v1/auth/me", Some(&token)).await.assert_problem(401, "unauthenticated");
     c.get("/api/v1/auth/me", None).await.assert_problem(401, "unauthenticated");

@@ -37,6 +37,11 @@ async fn pages_render_with_lang_and_headers(t: &TestApp) {
     assert_eq!(zh.get("/account").await.location(), "/account/login");
     assert_eq!(zh.get("/admin").await.location(), "/admin/login");
     assert_eq!(zh.get("/admin/orders").await.location(), "/admin/login");
+    // Redirects and error pages are never cached either (the visitor already has cookies here).
+    assert_eq!(zh.get("/account").await.header("cache-control"), "no-store");
+    let missing = zh.get("/p/no-such-product").await;
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.header("cache-control"), "no-store");
 }
 
 async fn language_switch(t: &TestApp) {
