@@ -76,6 +76,9 @@ impl Db {
                 let schema = options.schema.clone();
                 let pool = AnyPoolOptions::new()
                     .max_connections(max)
+                    // A broken connection fails its query and is replaced; a ping before every
+                    // acquire would cost a round trip per use case.
+                    .test_before_acquire(false)
                     .acquire_timeout(Duration::from_secs(10))
                     .after_connect(move |conn, _meta| {
                         let schema = schema.clone();
@@ -149,6 +152,7 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
     AnyPoolOptions::new()
         .max_connections(max)
         .min_connections(1)
+        .test_before_acquire(false)
         .acquire_timeout(Duration::from_secs(30))
         .after_connect(|conn, _meta| {
             Box::pin(async move {

@@ -79,10 +79,14 @@ pub async fn get_address(app: &App, customer_id: i64, id: i64) -> AppResult<Save
 }
 
 /// The address `id` if it belongs to `customer_id`, read inside `tx`.
-pub(crate) async fn owned_in(tx: &mut Tx, customer_id: i64, id: i64) -> AppResult<Option<Address>> {
+pub(crate) async fn owned<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    customer_id: i64,
+    id: i64,
+) -> AppResult<Option<Address>> {
     let sql = format!("{SELECT} WHERE id = $1 AND customer_id = $2");
     let row: Option<Row> =
-        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(customer_id).fetch_optional(&mut **tx).await?;
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).bind(customer_id).fetch_optional(db).await?;
     Ok(row.map(|r| SavedAddress::from(r).address))
 }
 
@@ -146,7 +150,7 @@ pub async fn update_address(
 ) -> AppResult<SavedAddress> {
     let a = address.validated("")?;
     let mut tx = app.db.begin().await?;
-    if owned_in(&mut tx, customer_id, id).await?.is_none() {
+    if owned(&mut *tx, customer_id, id).await?.is_none() {
         return Err(AppError::not_found("address"));
     }
     if make_default {

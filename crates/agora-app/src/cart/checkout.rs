@@ -100,7 +100,7 @@ pub async fn load_for_checkout(
         None => errors.push(field("shipping_method_id", "choose an available shipping method")),
         Some(m) if m.is_pickup() => {
             let ok = match cart.pickup_location_id {
-                Some(id) => store::pickup_location_active(tx, id).await?,
+                Some(id) => store::pickup_location_active(&mut **tx, id).await?,
                 None => false,
             };
             if !ok {

@@ -39,7 +39,7 @@ use utoipa::ToSchema;
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 use crate::{App, crypto, inventory};
-use store::CartRow;
+use store::{CartField, CartRow};
 
 /// Creates a guest cart, or for a customer returns their open cart (creating it).
 pub async fn create_cart(app: &App, customer_id: Option<i64>) -> AppResult<CartView> {
@@ -49,9 +49,7 @@ pub async fn create_cart(app: &App, customer_id: Option<i64>) -> AppResult<CartV
         return view::build(app, cart).await;
     }
     let token = crypto::new_token();
-    let mut tx = app.db.begin().await?;
-    store::insert_cart(&mut tx, app.now(), &token, customer_id, app.settings.currency.as_str()).await?;
-    tx.commit().await?;
+    store::insert_cart(app.db.writer(), app.now(), &token, customer_id, app.settings.currency.as_str()).await?;
     match customer_id {
         // A concurrent request may have created it first; either way there is one now.
         Some(id) => customer_cart(app, id).await?.ok_or(AppError::not_found("cart")),
@@ -91,16 +89,9 @@ pub(crate) async fn open_for_change(
 /// Sets the contact e-mail of a cart (guests need one to order).
 pub async fn set_email(app: &App, token: &str, customer_id: Option<i64>, email: &str) -> AppResult<CartView> {
     let email = Email::parse(email)?;
-    let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
-    sqlx::query("UPDATE carts SET email = $1, updated_at = $2 WHERE id = $3")
-        .bind(email.as_str())
-        .bind(app.now())
-        .bind(cart.id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    get_cart(app, token, customer_id).await
+    let cart =
+        store::update_open(app.db.writer(), app.now(), token, customer_id, CartField::Email(email.as_str())).await?;
+    view::build(app, cart).await
 }
 
 /// Where a cart ships to: an address typed in, or one from the customer's address book.
@@ -118,34 +109,22 @@ pub async fn set_address(
     customer_id: Option<i64>,
     choice: AddressChoice,
 ) -> AppResult<CartView> {
-    let choice = match choice {
-        AddressChoice::Inline(a) => AddressChoice::Inline(Box::new(a.validated("address.")?)),
-        saved => saved,
-    };
-    let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
     let address = match choice {
-        AddressChoice::Inline(a) => *a,
+        AddressChoice::Inline(a) => a.validated("address.")?,
         AddressChoice::Saved(id) => {
             let owner = customer_id.ok_or_else(|| AppError::invalid("address_id", "log in to use a saved address"))?;
-            book::owned_in(&mut tx, owner, id)
+            book::owned(app.db.reader(), owner, id)
                 .await?
                 .ok_or_else(|| AppError::invalid("address_id", "no such address"))?
         }
     };
     let json = serde_json::to_string(&address).map_err(|e| AppError::Internal(e.to_string()))?;
-    sqlx::query("UPDATE carts SET shipping_address = $1, updated_at = $2 WHERE id = $3")
-        .bind(json)
-        .bind(app.now())
-        .bind(cart.id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    get_cart(app, token, customer_id).await
+    let cart = store::update_open(app.db.writer(), app.now(), token, customer_id, CartField::Address(&json)).await?;
+    view::build(app, cart).await
 }
 
 /// Chooses the shipping method; a pickup method needs a pickup location, a delivery
-/// method must not have one.
+/// method must not have one. (Checkout checks both again when the order is placed.)
 pub async fn choose_shipping(
     app: &App,
     token: &str,
@@ -153,15 +132,13 @@ pub async fn choose_shipping(
     method_id: i64,
     pickup_location_id: Option<i64>,
 ) -> AppResult<CartView> {
-    let mut tx = app.db.begin().await?;
-    let cart = open_for_change(&mut tx, app.now(), token, customer_id).await?;
-    let method = shipping::get_in(&mut tx, method_id)
+    let method = shipping::get(app, method_id)
         .await?
         .filter(|m| m.active)
         .ok_or_else(|| AppError::invalid("method_id", "no such shipping method"))?;
     match (method.is_pickup(), pickup_location_id) {
         (true, None) => return Err(AppError::invalid("pickup_location_id", "required for store pickup")),
-        (true, Some(id)) if !store::pickup_location_active(&mut tx, id).await? => {
+        (true, Some(id)) if !store::pickup_location_active(app.db.reader(), id).await? => {
             return Err(AppError::invalid("pickup_location_id", "no such pickup location"));
         }
         (false, Some(_)) => {
@@ -169,15 +146,9 @@ pub async fn choose_shipping(
         }
         _ => {}
     }
-    sqlx::query("UPDATE carts SET shipping_method_id = $1, pickup_location_id = $2, updated_at = $3 WHERE id = $4")
-        .bind(method.id)
-        .bind(pickup_location_id)
-        .bind(app.now())
-        .bind(cart.id)
-        .execute(&mut *tx)
-        .await?;
-    tx.commit().await?;
-    get_cart(app, token, customer_id).await
+    let field = CartField::Shipping { method_id: method.id, pickup_location_id };
+    let cart = store::update_open(app.db.writer(), app.now(), token, customer_id, field).await?;
+    view::build(app, cart).await
 }
 
 /// One shipping method offered for a cart, with what it would cost.

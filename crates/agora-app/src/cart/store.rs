@@ -43,8 +43,59 @@ impl CartRow {
     }
 }
 
-const CART_COLUMNS: &str = "SELECT id, token, customer_id, currency, email, shipping_address, shipping_method_id, \
-     pickup_location_id, status, created_at, updated_at FROM carts";
+macro_rules! cart_fields {
+    () => {
+        "id, token, customer_id, currency, email, shipping_address, shipping_method_id, pickup_location_id, status, \
+         created_at, updated_at"
+    };
+}
+const CART_COLUMNS: &str = concat!("SELECT ", cart_fields!(), " FROM carts");
+
+/// A field of an open cart that [`update_open`] sets.
+pub(crate) enum CartField<'a> {
+    Email(&'a str),
+    /// The address as JSON.
+    Address(&'a str),
+    Shipping {
+        method_id: i64,
+        pickup_location_id: Option<i64>,
+    },
+}
+
+/// Sets one field of an open cart the caller may change in a single statement: token,
+/// access (a guest cart, or the caller's own) and open status are conditions of the
+/// UPDATE, so no transaction or lock is needed. When nothing matched, reads the cart to
+/// answer why: 404 (no such cart, or not the caller's) or 409 `cart_closed`.
+pub(crate) async fn update_open(
+    pool: &AnyPool,
+    now: i64,
+    token: &str,
+    customer_id: Option<i64>,
+    field: CartField<'_>,
+) -> AppResult<CartRow> {
+    let set = match field {
+        CartField::Email(_) => "email = $4",
+        CartField::Address(_) => "shipping_address = $4",
+        CartField::Shipping { .. } => "shipping_method_id = $4, pickup_location_id = $5",
+    };
+    let sql = format!(
+        "UPDATE carts SET {set}, updated_at = $1 WHERE token = $2 AND status = 'open' \
+         AND (customer_id IS NULL OR customer_id = $3) RETURNING {}",
+        cart_fields!()
+    );
+    let query = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).bind(token).bind(customer_id);
+    let query = match field {
+        CartField::Email(v) | CartField::Address(v) => query.bind(v),
+        CartField::Shipping { method_id, pickup_location_id } => query.bind(method_id).bind(pickup_location_id),
+    };
+    if let Some(row) = query.fetch_optional(pool).await? {
+        return Ok(row);
+    }
+    let cart = cart_by_token(pool, token).await?.ok_or(AppError::not_found("cart"))?;
+    cart.check_access(customer_id)?;
+    cart.check_open()?;
+    Err(AppError::conflict("cart_closed", "this cart can no longer change"))
+}
 
 pub(crate) async fn cart_by_token_in(tx: &mut Tx, token: &str) -> AppResult<Option<CartRow>> {
     let sql = format!("{CART_COLUMNS} WHERE token = $1");
@@ -68,7 +119,7 @@ pub(crate) async fn open_cart_of_customer_in(tx: &mut Tx, customer_id: i64) -> A
 
 /// Inserts a cart; for a customer, does nothing when they already have an open one.
 pub(crate) async fn insert_cart(
-    tx: &mut Tx,
+    pool: &AnyPool,
     now: i64,
     token: &str,
     customer_id: Option<i64>,
@@ -82,7 +133,7 @@ pub(crate) async fn insert_cart(
     .bind(customer_id)
     .bind(currency)
     .bind(now)
-    .execute(&mut **tx)
+    .execute(pool)
     .await?;
     Ok(())
 }
@@ -206,10 +257,13 @@ pub(crate) async fn customer_email(tx: &mut Tx, customer_id: i64) -> AppResult<O
 }
 
 /// True when the pickup location exists and is active.
-pub(crate) async fn pickup_location_active(tx: &mut Tx, id: i64) -> AppResult<bool> {
+pub(crate) async fn pickup_location_active<'e>(
+    db: impl sqlx::Executor<'e, Database = sqlx::Any>,
+    id: i64,
+) -> AppResult<bool> {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM pickup_locations WHERE id = $1 AND active = 1")
         .bind(id)
-        .fetch_one(&mut **tx)
+        .fetch_one(db)
         .await?;
     Ok(n > 0)
 }
