@@ -15,7 +15,8 @@
 //!   as SKU axes in `skus.attrs`, the CNY price on the SKU and the USD price in
 //!   `sku_prices` (migration 0006); `products.min_price` is the cheapest SKU;
 //! - 1–3 product images: distinct 8×8 PNGs written to the media folder under their
-//!   SHA-256 content-hash names, as uploads are;
+//!   SHA-256 content-hash names, as uploads are; they are smaller than the thumbnail, so
+//!   (as for any small upload) the original is its own thumbnail and medium variant;
 //! - 1,000 units per SKU in one warehouse, each with its `inbound` ledger row, so
 //!   `on_hand = Σ on_hand_delta` holds;
 //! - `params.customers` customers (10,000) sharing ONE precomputed argon2 hash of

@@ -1,7 +1,9 @@
 //! A minimal PNG writer for the benchmark's product images: a small solid-colour RGB
 //! picture, stored uncompressed (one stored deflate block), so no image library is needed.
 
-const SIDE: u32 = 8;
+/// Width and height of every generated picture (smaller than any variant, so the
+/// original serves as its own thumbnail and medium size).
+pub const SIDE: u32 = 8;
 
 fn crc32(parts: &[&[u8]]) -> u32 {
     let mut crc = 0xFFFF_FFFFu32;

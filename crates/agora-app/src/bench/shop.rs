@@ -7,7 +7,6 @@ use agora_domain::Slug;
 use super::insert::Table;
 use super::words::*;
 use super::{BASE_TIME_MS, Counts, Params, png};
-use crate::crypto;
 use crate::demo::rng::Rng;
 
 /// The shop's own currency (`skus.currency`) and the second one (`sku_prices`).
@@ -87,7 +86,18 @@ pub(super) fn generate(params: &Params, seed: u64, password_hash: &str) -> Gener
         attributes: Table::new("product_attributes", &["product_id", "name", "value"]),
         images: Table::new(
             "product_images",
-            &["id", "product_id", "file_name", "content_type", "alt", "position", "byte_size", "created_at"],
+            &[
+                "id",
+                "product_id",
+                "file_name",
+                "content_type",
+                "alt",
+                "position",
+                "byte_size",
+                "created_at",
+                "width",
+                "height",
+            ],
         ),
         skus: Table::new(
             "skus",
@@ -199,7 +209,7 @@ impl Builder {
     fn image(&mut self) -> (String, i64) {
         let v = self.rng.next_u64();
         let bytes = png::solid([v as u8, (v >> 8) as u8, (v >> 16) as u8]);
-        let name = format!("{}.png", crypto::sha256_hex(&bytes));
+        let name = crate::catalog::images::file_name(&bytes, "png");
         let size = bytes.len() as i64;
         self.files.push((name.clone(), bytes));
         (name, size)
@@ -331,6 +341,8 @@ impl Builder {
                 position.into(),
                 size.into(),
                 at.into(),
+                i64::from(png::SIDE).into(),
+                i64::from(png::SIDE).into(),
             ]);
         }
     }

@@ -5,6 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::model::Product;
+use super::variants::{self, VariantError};
 use super::{Errors, Touched, commit, products};
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult};
@@ -55,9 +56,14 @@ pub async fn read(app: &App, name: &str) -> AppResult<(Vec<u8>, &'static str)> {
     }
 }
 
+/// The stored name of a media file: its content hash and extension (what [`stored_type`] accepts).
+pub fn file_name(bytes: &[u8], ext: &str) -> String {
+    format!("{}.{ext}", crypto::sha256_hex(bytes))
+}
+
 /// Writes the file under its content hash (once; an identical upload reuses it).
 async fn store_file(app: &App, bytes: &[u8], ext: &str) -> AppResult<String> {
-    let name = format!("{}.{ext}", crypto::sha256_hex(bytes));
+    let name = file_name(bytes, ext);
     let dir = app.settings.media_dir();
     let tmp = dir.join(format!(".{name}.{}", crypto::random_code(8)));
     let path = dir.join(&name);
@@ -77,6 +83,19 @@ async fn store_file(app: &App, bytes: &[u8], ext: &str) -> AppResult<String> {
     Ok(name)
 }
 
+/// Decodes the upload and makes its variants on a blocking thread; a picture that cannot
+/// be decoded is bad input naming `file`.
+async fn render(bytes: &[u8]) -> AppResult<variants::Rendered> {
+    let bytes = bytes.to_vec();
+    let rendered = tokio::task::spawn_blocking(move || variants::render(&bytes))
+        .await
+        .map_err(|e| AppError::Internal(format!("resizing image: {e}")))?;
+    rendered.map_err(|e| match e {
+        VariantError::Encode(_) => AppError::Internal(format!("resizing image: {e}")),
+        _ => AppError::invalid("file", e.to_string()),
+    })
+}
+
 fn image_change(action: &'static str, before: &Product, after: &Product) -> Change<'static> {
     Change {
         action,
@@ -87,7 +106,8 @@ fn image_change(action: &'static str, before: &Product, after: &Product) -> Chan
     }
 }
 
-/// Adds an image to a product (audited). `bytes` must be a JPEG, PNG, WebP or GIF.
+/// Adds an image to a product (audited). `bytes` must be a JPEG, PNG, WebP or GIF that
+/// decodes; its thumbnail and medium variants are made and stored beside it.
 pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt: &str) -> AppResult<Product> {
     let mut e = Errors::default();
     let kind = detect(bytes);
@@ -101,14 +121,22 @@ pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt
     let Some((content_type, ext)) = kind else { return Err(AppError::invalid("file", "unsupported image")) };
     // Make sure the product exists before touching the disk; the insert checks again.
     products::get(app, product_id).await?;
+    let rendered = render(bytes).await?;
     let name = store_file(app, bytes, ext).await?;
+    let mut variant_names = Vec::new();
+    for variant in [&rendered.thumb, &rendered.medium] {
+        variant_names.push(match variant {
+            Some(v) => store_file(app, &v.bytes, v.ext).await?,
+            None => String::new(),
+        });
+    }
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let before = products::load_locked(&mut tx, product_id, now).await?;
     let position = before.images.iter().map(|i| i.position).max().map_or(0, |p| p + 1);
     sqlx::query(
-        "INSERT INTO product_images (product_id, file_name, content_type, alt, position, byte_size, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO product_images (product_id, file_name, content_type, alt, position, byte_size, created_at, \
+         width, height, thumb_file, medium_file) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
     .bind(product_id)
     .bind(&name)
@@ -117,6 +145,10 @@ pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt
     .bind(position)
     .bind(bytes.len() as i64)
     .bind(now)
+    .bind(i64::from(rendered.width))
+    .bind(i64::from(rendered.height))
+    .bind(&variant_names[0])
+    .bind(&variant_names[1])
     .execute(&mut *tx)
     .await?;
     let after = products::load(&mut tx, product_id).await?;
@@ -190,24 +222,35 @@ pub async fn delete(app: &App, actor: &Actor, image_id: i64) -> AppResult<Produc
     let now = app.now();
     let mut tx = app.db.begin().await?;
     let before = product_of_image(&mut tx, image_id, now).await?;
-    let name: String = sqlx::query_scalar("SELECT file_name FROM product_images WHERE id = $1")
-        .bind(image_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let (original, thumb, medium): (String, String, String) =
+        sqlx::query_as("SELECT file_name, thumb_file, medium_file FROM product_images WHERE id = $1")
+            .bind(image_id)
+            .fetch_one(&mut *tx)
+            .await?;
     sqlx::query("DELETE FROM product_images WHERE id = $1").bind(image_id).execute(&mut *tx).await?;
-    let still_used: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM product_images WHERE file_name = $1")
+    let mut unused = Vec::new();
+    for name in [original, thumb, medium] {
+        if name.is_empty() || unused.contains(&name) {
+            continue;
+        }
+        let still_used: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM product_images WHERE file_name = $1 OR thumb_file = $1 OR medium_file = $1",
+        )
         .bind(&name)
         .fetch_one(&mut *tx)
         .await?;
+        if still_used == 0 {
+            unused.push(name);
+        }
+    }
     let after = products::load(&mut tx, before.id).await?;
     audit::record(&mut tx, now, actor, image_change("product.image_delete", &before, &after)).await?;
     commit(app, tx, Touched::Products(&[before.id])).await?;
-    if still_used == 0 {
-        let path = app.settings.media_dir().join(&name);
-        let removed = tokio::task::spawn_blocking(move || std::fs::remove_file(path)).await;
-        if let Ok(Err(e)) = removed {
-            tracing::warn!(error = %e, "could not remove unused media file");
-        }
+    let dir = app.settings.media_dir();
+    let removed =
+        tokio::task::spawn_blocking(move || unused.iter().try_for_each(|n| std::fs::remove_file(dir.join(n))));
+    if let Ok(Err(e)) = removed.await {
+        tracing::warn!(error = %e, "could not remove unused media file");
     }
     Ok(after)
 }

@@ -57,7 +57,10 @@ pub struct ListItem<'a> {
     pub price: i64,
     pub list_price: Option<i64>,
     pub currency: &'a str,
+    /// The first image (original size).
     pub image: Option<&'a str>,
+    /// The first image's thumbnail (longest side at most 200 px), for tiles.
+    pub thumb: Option<&'a str>,
     pub category_id: i64,
     pub breadcrumb: Vec<Crumb>,
     pub tags: &'a [String],
@@ -75,6 +78,7 @@ pub(crate) fn item_json(snap: &Snapshot, p: &Product, list_price: Option<i64>, l
         list_price,
         currency: &p.currency,
         image: p.images.first().map(|i| i.url.as_str()),
+        thumb: p.images.first().map(|i| i.thumb.url.as_str()),
         category_id: p.category_id,
         breadcrumb: snap.breadcrumb(p.category_id, locale),
         tags: &p.tags,

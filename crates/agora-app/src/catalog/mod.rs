@@ -19,9 +19,10 @@ pub mod products;
 pub mod skus;
 pub mod store;
 pub mod tree;
+pub mod variants;
 
 pub use cache::{Cache, Snapshot};
-pub use model::{Category, Image, Names, Product, ProductSummary, ProductText, Sku};
+pub use model::{Category, Image, ImageVariant, Names, Product, ProductSummary, ProductText, Sku};
 
 use crate::error::{AppError, AppResult, FieldError};
 use crate::{App, Tx};

@@ -51,7 +51,7 @@ pub struct ProductText {
     pub description: String,
 }
 
-/// A product image; `url` is served under `/media/`.
+/// A product image; `url` (the original) and the variants' URLs are served under `/media/`.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Image {
     pub id: i64,
@@ -60,6 +60,22 @@ pub struct Image {
     pub alt: String,
     pub position: i64,
     pub byte_size: i64,
+    /// The original's size in pixels (0 when unknown: uploaded before variants existed).
+    pub width: i64,
+    pub height: i64,
+    /// Longest side at most 200 px, for lists (the original when it is smaller).
+    pub thumb: ImageVariant,
+    /// Longest side at most 800 px, for the product page (the original when it is smaller).
+    pub medium: ImageVariant,
+}
+
+/// A resized copy of an image.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ImageVariant {
+    pub url: String,
+    /// Size in pixels (0 when the original's size is unknown).
+    pub width: i64,
+    pub height: i64,
 }
 
 /// A sellable variant.
@@ -130,4 +146,6 @@ pub struct ProductSummary {
     pub currency: String,
     pub publish_at: Option<i64>,
     pub updated_at: i64,
+    /// The first image's thumbnail URL.
+    pub thumb: Option<String>,
 }

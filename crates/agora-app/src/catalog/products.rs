@@ -290,7 +290,7 @@ pub struct AdminQuery {
 
 const STATUSES: [&str; 4] = ["draft", "scheduled", "listed", "delisted"];
 
-type SummaryRow = (i64, String, String, String, i64, i64, String, Option<i64>, i64);
+type SummaryRow = (i64, String, String, String, i64, i64, String, Option<i64>, i64, Option<String>);
 
 /// The staff product list, newest first.
 pub async fn admin_list(app: &App, q: &AdminQuery) -> AppResult<Page<ProductSummary>> {
@@ -311,7 +311,9 @@ pub async fn admin_list(app: &App, q: &AdminQuery) -> AppResult<Page<ProductSumm
     let rows: Vec<SummaryRow> = sqlx::query_as(
         "SELECT p.id, p.slug, p.status, COALESCE((SELECT t.title FROM product_texts t WHERE t.product_id = p.id \
            ORDER BY CASE t.locale WHEN 'en' THEN 0 WHEN 'zh-CN' THEN 1 ELSE 2 END LIMIT 1), ''), \
-         p.category_id, p.min_price, p.currency, p.publish_at, p.updated_at FROM products p \
+         p.category_id, p.min_price, p.currency, p.publish_at, p.updated_at, \
+         (SELECT CASE WHEN i.thumb_file = '' THEN i.file_name ELSE i.thumb_file END FROM product_images i \
+           WHERE i.product_id = p.id ORDER BY i.position, i.id LIMIT 1) FROM products p \
          WHERE p.id < $1 AND ($2 IS NULL OR p.status = $2) AND ($3 IS NULL OR p.category_id = $3) \
          AND ($4 IS NULL OR EXISTS (SELECT 1 FROM product_texts t2 WHERE t2.product_id = p.id \
            AND LOWER(t2.title) LIKE $4 ESCAPE '\\')) \
@@ -336,6 +338,7 @@ pub async fn admin_list(app: &App, q: &AdminQuery) -> AppResult<Page<ProductSumm
             currency: r.6,
             publish_at: r.7,
             updated_at: r.8,
+            thumb: r.9.as_deref().map(super::store::media_url),
         })
         .collect();
     Ok(page::paginate(items, limit, |p| vec![p.id]))

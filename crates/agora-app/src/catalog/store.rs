@@ -5,7 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 
 use sqlx::AnyConnection;
 
-use super::model::{Category, Image, Names, Product, ProductText, Sku};
+use super::model::{Category, Image, ImageVariant, Names, Product, ProductText, Sku};
+use super::variants;
 use crate::db::Tx;
 use crate::error::{AppError, AppResult};
 
@@ -85,7 +86,7 @@ fn category_of(r: CategoryRow) -> Category {
 
 type ProductRow = (i64, i64, i64, String, String, Option<i64>, String, String, i64, i64, i64, i64, Option<i64>);
 type SkuRow = (i64, i64, String, String, i64, Option<i64>, String, i64, String, i64, i64);
-type ImageRow = (i64, i64, String, String, String, i64, i64);
+type ImageRow = (i64, i64, String, String, String, i64, i64, i64, i64, String, String);
 
 async fn run<T>(conn: &mut AnyConnection, scope: Scope, sql: String) -> AppResult<Vec<T>>
 where
@@ -137,16 +138,15 @@ pub async fn products(conn: &mut AnyConnection, scope: Scope) -> AppResult<Vec<P
         conn,
         scope,
         format!(
-            "SELECT id, product_id, file_name, content_type, alt, position, byte_size FROM product_images {cf} \
+            "SELECT id, product_id, file_name, content_type, alt, position, byte_size, width, height, thumb_file, \
+             medium_file FROM product_images {cf} \
              ORDER BY position, id"
         ),
     )
     .await?;
     for r in images {
         if let Some(&i) = index.get(&r.1) {
-            let image =
-                Image { id: r.0, url: media_url(&r.2), content_type: r.3, alt: r.4, position: r.5, byte_size: r.6 };
-            products[i].images.push(image);
+            products[i].images.push(image_of(r));
         }
     }
     let skus: Vec<SkuRow> = run(
@@ -206,6 +206,28 @@ fn sku_of(r: SkuRow) -> Sku {
         barcode: r.8,
         position: r.9,
         active: r.10 != 0,
+    }
+}
+
+fn image_of(r: ImageRow) -> Image {
+    let (width, height) = (r.7, r.8);
+    let variant = |file: &str, max: u32| {
+        let file = if file.is_empty() { r.2.as_str() } else { file };
+        let side = |v: i64| u32::try_from(v).unwrap_or(0);
+        let (w, h) = variants::fit(side(width), side(height), max);
+        ImageVariant { url: media_url(file), width: i64::from(w), height: i64::from(h) }
+    };
+    Image {
+        id: r.0,
+        url: media_url(&r.2),
+        thumb: variant(&r.9, variants::THUMB),
+        medium: variant(&r.10, variants::MEDIUM),
+        content_type: r.3,
+        alt: r.4,
+        position: r.5,
+        byte_size: r.6,
+        width,
+        height,
     }
 }
 

@@ -48,7 +48,7 @@ impl PaymentProvider for Sandbox {
         .await?;
         Ok(ProviderPayment {
             pay_url: format!("{base}/sandbox/pay/{id}"),
-            qr_payload: format!("agora-sandbox://pay?id={id}&amount={}&currency={}", req.amount, req.currency),
+            qr_payload: qr_payload(&id, req.amount, &req.currency),
             provider_ref: id,
         })
     }
@@ -234,4 +234,9 @@ pub async fn notify(app: &App, job: &Job) -> AppResult<()> {
         Ok(r) => Err(AppError::Provider(format!("webhook answered {}", r.status()))),
         Err(e) => Err(AppError::Provider(format!("webhook unreachable: {e}"))),
     }
+}
+
+/// What the sandbox wallet scans: the payment's id, amount and currency.
+pub fn qr_payload(id: &str, amount: i64, currency: &str) -> String {
+    format!("agora-sandbox://pay?id={id}&amount={amount}&currency={currency}")
 }

@@ -142,6 +142,9 @@ impl PageError {
     pub fn bad_request() -> Self {
         PageError { status: StatusCode::BAD_REQUEST, message: "error.bad_request" }
     }
+    pub fn too_large() -> Self {
+        PageError { status: StatusCode::PAYLOAD_TOO_LARGE, message: "error.too_large" }
+    }
     pub fn internal() -> Self {
         PageError { status: StatusCode::INTERNAL_SERVER_ERROR, message: "error.internal" }
     }
@@ -152,6 +155,7 @@ impl PageError {
             StatusCode::FORBIDDEN => "error.forbidden_title",
             StatusCode::NOT_FOUND => "error.not_found_title",
             StatusCode::BAD_REQUEST => "error.bad_request_title",
+            StatusCode::PAYLOAD_TOO_LARGE => "error.too_large_title",
             _ => "error.internal_title",
         }
     }

@@ -67,17 +67,27 @@ fn sign(state: &AppState, cookie_value: &str) -> String {
     encode(&crypto::hmac_sha256(state.app.settings.secrets.csrf.as_bytes(), cookie_value.as_bytes()))
 }
 
+/// Largest page form body: urlencoded forms get the API's limit, file uploads (multipart)
+/// room for an image a little over the largest accepted, so the form can say it is too large.
+pub const UPLOAD_LIMIT: usize = agora_app::catalog::images::MAX_BYTES + 1024 * 1024;
+
 /// Reads the body of a state-changing request and checks its CSRF token (the `_csrf`
-/// form field, or an `X-CSRF-Token` header for scripts). No cookie means no valid token.
+/// form field — urlencoded, or a multipart part — or an `X-CSRF-Token` header for
+/// scripts). No cookie means no valid token.
 async fn checked_body(
     state: &AppState,
     headers: &HeaderMap,
     body: Body,
     cookie_value: &str,
 ) -> Result<axum::body::Bytes, PageError> {
-    let bytes = axum::body::to_bytes(body, crate::router::BODY_LIMIT).await.map_err(|_| PageError::bad_request())?;
+    let boundary = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).and_then(multipart_boundary);
+    let limit = if boundary.is_some() { UPLOAD_LIMIT } else { crate::router::BODY_LIMIT };
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| PageError::too_large())?;
     let from_header = headers.get("x-csrf-token").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let from_form = || form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned());
+    let from_form = || match &boundary {
+        Some(b) => multipart_text(&bytes, b, CSRF_FIELD),
+        None => form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned()),
+    };
     let presented = from_header.or_else(from_form).unwrap_or_default();
     let valid = !cookie_value.is_empty()
         && decode(&presented).is_some_and(|tag| {
@@ -88,6 +98,42 @@ async fn checked_body(
         return Err(PageError::csrf());
     }
     Ok(bytes)
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        k.trim().eq_ignore_ascii_case("boundary").then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The value of the small text part `name` of a multipart body (forms put `_csrf` first,
+/// so this stops long before any file).
+fn multipart_text(body: &[u8], boundary: &str, name: &str) -> Option<String> {
+    let delimiter = format!("--{boundary}");
+    let wanted = format!("name=\"{name}\"");
+    let mut rest = body.get(find(body, delimiter.as_bytes())? + delimiter.len()..)?;
+    loop {
+        let end = find(rest, delimiter.as_bytes())?;
+        let part = &rest[..end];
+        let split = find(part, b"\r\n\r\n")?;
+        let part_headers = std::str::from_utf8(&part[..split]).ok()?;
+        let disposition = part_headers.lines().find(|l| l.to_ascii_lowercase().starts_with("content-disposition:"))?;
+        if disposition.split(';').any(|p| p.trim() == wanted) {
+            let value = part[split + 4..].strip_suffix(b"\r\n")?;
+            return String::from_utf8(value.to_vec()).ok();
+        }
+        rest = &rest[end + delimiter.len()..];
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 /// `?lang=xx` stores the choice in a cookie and redirects to the same page without it.
@@ -162,6 +208,25 @@ pub fn with_security_headers(mut response: Response) -> Response {
     h.insert(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csrf_field_of_a_multipart_body() {
+        let ct = "multipart/form-data; boundary=\"XyZ\"";
+        let b = multipart_boundary(ct).unwrap();
+        assert_eq!(b, "XyZ");
+        assert_eq!(multipart_boundary("application/x-www-form-urlencoded"), None);
+        let body = b"--XyZ\r\nContent-Disposition: form-data; name=\"alt\"\r\n\r\nhi\r\n\
+                     --XyZ\r\nContent-Disposition: form-data; name=\"_csrf\"\r\n\r\ntok-en\r\n--XyZ--\r\n";
+        assert_eq!(multipart_text(body, &b, "_csrf").as_deref(), Some("tok-en"));
+        assert_eq!(multipart_text(body, &b, "alt").as_deref(), Some("hi"));
+        assert_eq!(multipart_text(body, &b, "file"), None);
+        assert_eq!(multipart_text(b"garbage", &b, "_csrf"), None);
+    }
 }
 
 /// URL-safe base64 without padding (the CSRF cookie and token alphabet).

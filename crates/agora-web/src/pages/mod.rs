@@ -54,6 +54,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/products/{id}", get(admin::product))
         .route("/admin/products/{id}/skus/{sku}", post(admin::update_sku))
         .route("/admin/products/{id}/status", post(admin::product_status))
+        .route(
+            "/admin/products/{id}/images",
+            post(admin::upload_image).layer(axum::extract::DefaultBodyLimit::max(layer::UPLOAD_LIMIT)),
+        )
+        .route("/admin/products/{id}/images/{image}/move", post(admin::move_image))
+        .route("/admin/products/{id}/images/{image}/alt", post(admin::image_alt))
+        .route("/admin/products/{id}/images/{image}/delete", post(admin::delete_image))
         .route("/admin/{section}", get(admin::section))
         .merge(store::routes())
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));

@@ -1,9 +1,12 @@
 //! The sandbox wallet's own pages (not part of the shop's API): a minimal HTML page with
-//! Pay and Fail buttons. Every value shown is HTML-escaped.
+//! the payment's QR code (inline SVG drawn here, its payload also as text) and Pay and Fail
+//! buttons. Every value shown is HTML-escaped.
 
 use agora_app::payments::sandbox::{self, SandboxPayment};
 use axum::extract::State;
 use axum::response::Html;
+use qrcode::QrCode;
+use qrcode::render::svg;
 
 use crate::error::ApiResult;
 use crate::input::Path;
@@ -28,6 +31,17 @@ fn money(amount: i64, currency: &str) -> String {
     format!("{}.{:02} {}", amount / 100, (amount % 100).abs(), currency)
 }
 
+/// The QR code of `payload` as inline SVG (no script, no style attribute), labelled with
+/// the payload for screen readers; empty if the payload cannot be encoded.
+fn qr_svg(payload: &str) -> String {
+    let Ok(code) = QrCode::new(payload.as_bytes()) else { return String::new() };
+    let svg = code.render::<svg::Color>().min_dimensions(200, 200).build();
+    // Inline in HTML: no XML declaration.
+    let svg = svg.split_once("?>").map_or(svg.as_str(), |(_, rest)| rest);
+    let label = escape(&format!("QR code: {payload}"));
+    svg.replacen("<svg ", &format!("<svg role=\"img\" aria-label=\"{label}\" data-testid=\"sandbox-qr\" "), 1)
+}
+
 fn render(p: &SandboxPayment, message: &str) -> Html<String> {
     let id = escape(&p.id);
     let buttons = if p.status == "succeeded" {
@@ -39,7 +53,7 @@ fn render(p: &SandboxPayment, message: &str) -> Html<String> {
         )
     };
     // The same payload the provider returns as `qr_payload`; a wallet app would scan it.
-    let qr = format!("agora-sandbox://pay?id={}&amount={}&currency={}", p.id, p.amount, p.currency);
+    let qr = sandbox::qr_payload(&p.id, p.amount, &p.currency);
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
@@ -47,13 +61,14 @@ fn render(p: &SandboxPayment, message: &str) -> Html<String> {
          <main class=\"main\"><section class=\"panel narrow\"><h1>Sandbox wallet</h1><p>{}</p>\
          <p>Amount: <strong>{}</strong></p><p>Status: <strong data-testid=\"sandbox-status\">{}</strong></p>\
          <p class=\"alert\" role=\"status\">{}</p>\
-         <p>Scan with the sandbox wallet:</p><p class=\"hint\"><code>{}</code></p>{buttons}\
+         <figure class=\"qr\">{svg}<figcaption>Scan with the sandbox wallet: <code>{}</code></figcaption></figure>{buttons}\
          <p><a href=\"/orders/return/{id}\" data-testid=\"sandbox-return\">Back to the shop</a></p></section></main></body></html>",
         escape(&p.subject),
         escape(&money(p.amount, &p.currency)),
         escape(&p.status),
         escape(message),
         escape(&qr),
+        svg = qr_svg(&qr),
         css = escape(&crate::pages::assets::url("app.css")),
     ))
 }

@@ -9,6 +9,7 @@ mod dashboard;
 mod inventory;
 mod orders;
 mod product_edit;
+mod product_images;
 mod products;
 mod staff;
 
@@ -19,6 +20,7 @@ pub use dashboard::dashboard;
 pub use inventory::{create_warehouse, inventory, ledger, stock_change};
 pub use orders::{cancel_order, order, order_event, orders, pickup_order, refund_order, ship_order};
 pub use product_edit::{create_product, new_product, product, product_status, update_sku};
+pub use product_images::{delete_image, image_alt, move_image, upload_image};
 pub use products::{bulk as bulk_products, products};
 pub use staff::{create_staff, staff};
 

@@ -254,8 +254,17 @@ struct ProductPage {
     p: Product,
     title: String,
     form: FormState,
-    /// The SKU whose form failed.
-    failed_sku: Option<i64>,
+    /// The form that failed (its messages are shown beside its inputs).
+    failed: Failed,
+}
+
+/// Which of the product page's repeated forms a re-rendered [`FormState`] belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Failed {
+    /// None of them (or a form that appears once).
+    Other,
+    Sku(i64),
+    Image(i64),
 }
 
 impl ProductPage {
@@ -274,25 +283,32 @@ impl ProductPage {
         crate::pages::datetime(*ms)
     }
     fn is_failed(&self, sku: &i64) -> bool {
-        self.failed_sku == Some(*sku)
+        self.failed == Failed::Sku(*sku)
     }
     fn sku_error(&self, sku: &i64, field: &str) -> Option<&str> {
-        if self.failed_sku == Some(*sku) { self.form.error(field) } else { None }
+        if self.failed == Failed::Sku(*sku) { self.form.error(field) } else { None }
+    }
+    fn image_error(&self, image: &i64, field: &str) -> Option<&str> {
+        if self.failed == Failed::Image(*image) { self.form.error(field) } else { None }
+    }
+    /// The alt text shown in an image's form: as typed when that form failed.
+    fn image_alt<'a>(&'a self, image: &'a agora_app::catalog::Image) -> &'a str {
+        if self.failed == Failed::Image(image.id) { self.form.value("alt") } else { &image.alt }
     }
 }
 
-async fn show_product(
+pub(super) async fn show_product(
     state: &AppState,
     ctx: Ctx,
     c: &Console<ManageCatalog>,
     id: i64,
     form: FormState,
-    failed_sku: Option<i64>,
+    failed: Failed,
 ) -> PageResult {
     let p = products::get(&state.app, id).await?;
     let title = p.title(ctx.locale).to_string();
     let status = if form.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    render(status, &ProductPage { ctx, menu: c.menu.clone(), heading: "admin.products", p, title, form, failed_sku })
+    render(status, &ProductPage { ctx, menu: c.menu.clone(), heading: "admin.products", p, title, form, failed })
 }
 
 pub async fn product(
@@ -301,7 +317,7 @@ pub async fn product(
     c: Console<ManageCatalog>,
     Path(id): Path<i64>,
 ) -> PageResult {
-    show_product(&state, ctx, &c, id, FormState::default(), None).await
+    show_product(&state, ctx, &c, id, FormState::default(), Failed::Other).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -341,7 +357,7 @@ pub async fn update_sku(
         form = form.field_error("weight_grams", ctx.t("admin_inventory.bad_number"));
     }
     if form.has_errors() {
-        return show_product(&state, ctx, &c, id, form.with_notice("admin_orders.refused"), Some(sku)).await;
+        return show_product(&state, ctx, &c, id, form.with_notice("admin_orders.refused"), Failed::Sku(sku)).await;
     }
     let patch = SkuPatch {
         price,
@@ -354,7 +370,7 @@ pub async fn update_sku(
         Ok(_) => Ok(see_other(&format!("/admin/products/{id}"), None)),
         Err(e @ AppError::Validation(_)) => {
             let form = form.absorb(e, &[])?;
-            show_product(&state, ctx, &c, id, form, Some(sku)).await
+            show_product(&state, ctx, &c, id, form, Failed::Sku(sku)).await
         }
         Err(other) => Err(other.into()),
     }
@@ -392,7 +408,15 @@ pub async fn product_status(
                     Some(ms) => Some(ms),
                     None => {
                         let form = form.field_error("publish_at", ctx.t("admin_products.bad_datetime"));
-                        return show_product(&state, ctx, &c, id, form.with_notice("admin_orders.refused"), None).await;
+                        return show_product(
+                            &state,
+                            ctx,
+                            &c,
+                            id,
+                            form.with_notice("admin_orders.refused"),
+                            Failed::Other,
+                        )
+                        .await;
                     }
                 },
             };
@@ -400,7 +424,7 @@ pub async fn product_status(
         }
         "delist" if f.confirm != "yes" => {
             let form = form.field_error("confirm", ctx.t("admin_ui.confirm_required"));
-            return show_product(&state, ctx, &c, id, form.with_notice("admin_orders.refused"), None).await;
+            return show_product(&state, ctx, &c, id, form.with_notice("admin_orders.refused"), Failed::Other).await;
         }
         "delist" => lifecycle::delist(&state.app, &c.actor, id).await.map(|_| ()),
         _ => return Err(crate::pages::ctx::PageError::bad_request()),
@@ -409,11 +433,11 @@ pub async fn product_status(
         Ok(()) => Ok(see_other(&format!("/admin/products/{id}"), None)),
         Err(AppError::Conflict { message, .. }) => {
             let form = form.field_error("status", &message).with_notice("admin_orders.refused");
-            show_product(&state, ctx, &c, id, form, None).await
+            show_product(&state, ctx, &c, id, form, Failed::Other).await
         }
         Err(e @ AppError::Validation(_)) => {
             let form = form.absorb(e, &[])?;
-            show_product(&state, ctx, &c, id, form, None).await
+            show_product(&state, ctx, &c, id, form, Failed::Other).await
         }
         Err(other) => Err(other.into()),
     }

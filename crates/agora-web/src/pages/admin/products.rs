@@ -37,6 +37,8 @@ pub struct ProductRow {
     pub category_id: i64,
     pub price: String,
     pub publish_at: String,
+    /// The first image's thumbnail.
+    pub thumb: Option<String>,
 }
 
 #[derive(Template)]
@@ -107,6 +109,7 @@ async fn show(
                 category_id: p.category_id,
                 price: format!("{} {}", money(p.min_price), p.currency),
                 publish_at: p.publish_at.map(crate::pages::datetime).unwrap_or_default(),
+                thumb: p.thumb,
             })
             .collect();
         let keep = [

@@ -32,7 +32,7 @@ fn card(e: &Entry, locale: Locale) -> Card {
         href: format!("/p/{}", p.slug),
         price: money(p.min_price, &p.currency),
         list_price: e.list_price.filter(|l| *l > p.min_price).map(|l| money(l, &p.currency)),
-        image_url: p.images.first().map(|i| i.url.clone()),
+        image_url: p.images.first().map(|i| i.thumb.url.clone()),
     }
 }
 
@@ -141,7 +141,7 @@ struct Item {
     price: i64,
     list_price: Option<i64>,
     currency: String,
-    image: Option<String>,
+    thumb: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -325,7 +325,7 @@ pub async fn category(
             href: format!("/p/{}", i.slug),
             price: money(i.price, &i.currency),
             list_price: i.list_price.filter(|l| *l > i.price).map(|l| money(l, &i.currency)),
-            image_url: i.image,
+            image_url: i.thumb,
         })
         .collect();
     let facets = names

@@ -72,6 +72,7 @@ async fn seeds_a_small_bench_shop(t: &TestApp) {
     let items = list.body["items"].as_array().unwrap();
     assert_eq!(items.len(), 50);
     assert!(items.iter().all(|i| i["breadcrumb"].as_array().unwrap().len() == 3 && i["image"].is_string()));
+    assert!(items.iter().all(|i| i["thumb"] == i["image"]), "8×8 pictures are their own thumbnails");
     let second = roots[0]["children"][0]["slug"].as_str().unwrap();
     let facets = t.client.get(&format!("/api/v1/products?category={second}&limit=24&facets=color,size"), None).await;
     assert_eq!(facets.status, 200);

@@ -2,7 +2,7 @@
 //! served from the in-memory snapshot (and its invalidation).
 
 mod categories;
-mod images;
+pub mod images;
 mod lifecycle;
 mod listing;
 mod perf;

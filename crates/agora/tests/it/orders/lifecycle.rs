@@ -54,6 +54,11 @@ async fn purchase_loop_end_to_end(t: &TestApp) {
     let reference = r.body["provider_ref"].as_str().unwrap().to_string();
     let page = t.client.raw().get(&pay_url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Sandbox wallet") && page.contains("/succeed"), "{page}");
+    // The QR code is drawn server-side as inline SVG, its payload also readable as text.
+    let payload = r.body["qr_payload"].as_str().unwrap().replace('&', "&amp;");
+    assert!(page.contains(&format!("<svg role=\"img\" aria-label=\"QR code: {payload}\"")), "{page}");
+    assert!(page.contains("<path fill=\"#000") && page.contains(&format!("<code>{payload}</code>")), "{page}");
+    assert!(!page.contains("<?xml") && !page.contains("<script"), "{page}");
     assert_eq!(fixtures::sandbox(t, &reference, "succeed").await.status, 200);
     let r = fixtures::get(t, &format!("/api/v1/orders/{order}"), &who).await;
     assert_eq!(r.body["status"], "pending_payment", "notification is asynchronous");

@@ -6,6 +6,7 @@ mod admin;
 mod admin_console;
 mod admin_inventory;
 mod admin_orders;
+mod admin_product_images;
 mod admin_products;
 mod shop;
 mod store;
@@ -147,6 +148,31 @@ impl Web {
     /// Posts a form exactly as given (no CSRF field added).
     pub async fn post_raw(&self, path: &str, fields: &[(&str, &str)]) -> Page {
         self.send(self.http.post(format!("{}{path}", self.base)).form(fields)).await
+    }
+
+    /// Posts a `multipart/form-data` form: text `fields` (in order), then `file` as the
+    /// part `file` (empty bytes = no file chosen, as browsers send it).
+    pub async fn post_multipart(&self, path: &str, fields: &[(&str, &str)], file: &[u8]) -> Page {
+        const BOUNDARY: &str = "----agora-page-test";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            let part = format!("--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n");
+            body.extend_from_slice(part.as_bytes());
+        }
+        let head = format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{}\"\r\n\
+             Content-Type: application/octet-stream\r\n\r\n",
+            if file.is_empty() { "" } else { "picture" }
+        );
+        body.extend_from_slice(head.as_bytes());
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+        let req = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("content-type", format!("multipart/form-data; boundary={BOUNDARY}"))
+            .body(body);
+        self.send(req).await
     }
 
     /// Opens `page` to get its CSRF token, then posts `fields` with it to `action`.
