@@ -10,6 +10,7 @@ pub mod form;
 pub mod guard;
 pub mod i18n;
 pub mod layer;
+pub mod pager;
 pub mod store;
 
 use axum::Router;
@@ -42,6 +43,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/inventory", get(admin::inventory).post(admin::stock_change))
         .route("/admin/inventory/ledger", get(admin::ledger))
         .route("/admin/inventory/warehouses", post(admin::create_warehouse))
+        .route("/admin/inventory/warehouses/{id}", get(admin::warehouse).post(admin::update_warehouse))
+        .route("/admin/inventory/warehouses/{id}/active", post(admin::warehouse_active))
         .route("/admin/customers", get(admin::customers))
         .route("/admin/customers/{id}", get(admin::customer))
         .route("/admin/staff/new", post(admin::create_staff))
@@ -54,6 +57,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/products/{id}", get(admin::product))
         .route("/admin/products/{id}/skus/{sku}", post(admin::update_sku))
         .route("/admin/products/{id}/status", post(admin::product_status))
+        .route("/admin/products/{id}/details", post(admin::update_details))
+        .route("/admin/banners", get(admin::banner_list).post(admin::create_banner))
+        .route("/admin/banners/{id}", get(admin::banner).post(admin::update_banner))
+        .route("/admin/banners/{id}/delete", post(admin::delete_banner))
+        .route("/admin/banners/{id}/move", post(admin::move_banner))
         .route("/admin/{section}", get(admin::section))
         .merge(store::routes())
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));
