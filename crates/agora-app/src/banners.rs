@@ -10,9 +10,9 @@ use utoipa::ToSchema;
 
 use crate::App;
 use crate::audit::{self, Actor, Change};
-use crate::catalog::images;
+use crate::catalog::{Errors, images};
 use crate::db::Tx;
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppError, AppResult};
 use crate::page::{self, Page};
 
 const COLUMNS: &str =
@@ -105,29 +105,26 @@ pub fn same_site(url: &str) -> bool {
 }
 
 fn check(input: &BannerInput) -> AppResult<()> {
-    let mut errors = Vec::new();
-    let mut bad = |field: &str, message: &str| errors.push(FieldError { field: field.into(), message: message.into() });
-    let media = input.image_url.trim().strip_prefix("/media/").and_then(images::stored_type);
-    if media.is_none() {
-        bad("image_url", "must be an uploaded image under /media/");
+    let mut e = Errors::default();
+    if input.image_url.trim().strip_prefix("/media/").and_then(images::stored_type).is_none() {
+        e.add("image_url", "must be an uploaded image under /media/");
     }
-    if !same_site(input.href.trim()) || input.href.trim().chars().count() > HREF_MAX {
-        bad("href", "must be a link on this site, starting with /");
+    if !same_site(input.href.trim()) {
+        e.add("href", "must be a link on this site, starting with /");
     }
+    e.max_chars("href", input.href.trim(), HREF_MAX);
     for (field, alt) in [("alt_en", &input.alt_en), ("alt_zh_cn", &input.alt_zh_cn), ("alt_zh_tw", &input.alt_zh_tw)] {
-        if alt.trim().chars().count() > ALT_MAX {
-            bad(field, "must be at most 300 characters");
-        }
+        e.max_chars(field, alt.trim(), ALT_MAX);
     }
     if input.position.is_some_and(|p| !(0..=POSITION_MAX).contains(&p)) {
-        bad("position", "must be between 0 and 1000000");
+        e.add("position", format!("must be between 0 and {POSITION_MAX}"));
     }
-    if let (Some(s), Some(e)) = (input.starts_at, input.ends_at)
-        && e <= s
+    if let (Some(s), Some(end)) = (input.starts_at, input.ends_at)
+        && end <= s
     {
-        bad("ends_at", "must be after the start");
+        e.add("ends_at", "must be after the start");
     }
-    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+    e.finish()
 }
 
 async fn load(tx: &mut Tx, id: i64) -> AppResult<Banner> {

@@ -98,6 +98,12 @@ async fn product_details_are_edited_after_creation(t: &TestApp) {
     assert_eq!(audits(t, "product.update").await, before + 1);
     let page = web.get(&path).await;
     assert_eq!(page.input_value("d_title_zh_cn").as_deref(), Some("金乌龙"));
+    // On a Chinese page the use case's message is Chinese.
+    web.set_cookie("agora_lang", "zh-CN");
+    let r = web.post_raw(&action, &[("_csrf", &token), ("d_title_zh_tw", "烏龍"), ("d_slug", "oolong-x")]).await;
+    assert_eq!(r.field_error("d_title_en").as_deref(), Some("须填写英文或简体中文标题"), "{}", r.html);
+    let r = web.post_raw(&action, &[("_csrf", &token), ("d_title_en", "T"), ("d_tags", &"x".repeat(41))]).await;
+    assert_eq!(r.field_error("d_tags").as_deref(), Some("不能超过 40 个字符"), "{}", r.html);
 }
 
 async fn warehouses_are_edited_and_deactivated(t: &TestApp) {
