@@ -267,7 +267,7 @@ async fn banners_are_managed_and_shown_in_their_window(t: &TestApp) {
     let r = web.post_raw(&victim, &[("_csrf", &token), ("confirm", "yes")]).await;
     assert_eq!(r.status, 303);
     assert_eq!((t.count("banners").await, audits(t, "banner.delete").await), (1, 1));
-    assert!(shop.get("/").await.html.contains("class=\"banners\"") == false, "nothing shown: no section");
+    assert!(!shop.get("/").await.html.contains("class=\"banners\""), "nothing shown: no section");
 }
 
 async fn banner_pages_need_the_catalog_permission(t: &TestApp) {
