@@ -1,6 +1,7 @@
 //! Agora's HTTP layer: a thin axum application over `agora-app`.
 
 pub mod auth;
+pub mod banners;
 pub mod cart;
 pub mod catalog;
 pub mod error;

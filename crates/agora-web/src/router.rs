@@ -37,6 +37,7 @@ pub const BODY_LIMIT: usize = 256 * 1024;
         (name = "fulfilment", description = "Shipments, tracking, the carrier webhook and store pickup"),
         (name = "catalog", description = "Categories, product listing and detail, media files"),
         (name = "catalog-admin", description = "Catalog administration: categories, products, SKUs, images, lifecycle"),
+        (name = "banners", description = "Home-page banners: staff management and what the home page shows"),
     )
 )]
 struct ApiDoc;
@@ -67,6 +68,7 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(crate::catalog::api::routes())
         .merge(crate::catalog::admin::routes())
         .merge(crate::catalog::media::routes())
+        .merge(crate::banners::routes())
 }
 
 /// The OpenAPI document of the whole API.

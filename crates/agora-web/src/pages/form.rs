@@ -39,6 +39,12 @@ impl FormState {
         self
     }
 
+    /// Keeps `value` for `field` unless a typed value is already kept (pre-filled forms).
+    pub fn keep_unless_typed(mut self, field: &str, value: &str) -> Self {
+        self.values.entry(field.to_string()).or_insert_with(|| value.to_string());
+        self
+    }
+
     /// The value to put back into `field` (empty when none).
     pub fn value(&self, field: &str) -> &str {
         self.values.get(field).map_or("", String::as_str)

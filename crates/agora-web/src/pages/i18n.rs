@@ -60,7 +60,49 @@ pub fn message(locale: Locale, message: &str) -> String {
         Some((field, rest)) if !field.contains(' ') => rest,
         _ => message,
     };
-    catalog(locale).and_then(|c| c.get(&format!("msg.{bare}"))).cloned().unwrap_or_else(|| bare.to_string())
+    let Some(c) = catalog(locale) else { return bare.to_string() };
+    if let Some(text) = c.get(&format!("msg.{bare}")) {
+        return text.clone();
+    }
+    // Messages with numbers or names in them: keys with `{}` holes, filled in order; the
+    // longest matching pattern wins ("must be 1 to {} characters" over "must be 1 to {}").
+    c.iter()
+        .filter_map(|(key, text)| key.strip_prefix("msg.").filter(|k| k.contains("{}")).map(|k| (k, text)))
+        .filter_map(|(pattern, text)| Some((pattern.len(), fill(text, &holes(pattern, bare)?)?)))
+        .max_by_key(|(len, _)| *len)
+        .map_or_else(|| bare.to_string(), |(_, text)| text)
+}
+
+/// The values in the `{}` holes of `pattern` when `text` matches it.
+fn holes<'a>(pattern: &str, text: &'a str) -> Option<Vec<&'a str>> {
+    let pieces: Vec<&str> = pattern.split("{}").collect();
+    let mut rest = text.strip_prefix(pieces[0])?;
+    let mut values = Vec::new();
+    for (i, piece) in pieces.iter().enumerate().skip(1) {
+        let end = if i == pieces.len() - 1 {
+            rest.strip_suffix(piece).map(str::len)?
+        } else {
+            rest.find(piece).filter(|_| !piece.is_empty())?
+        };
+        let value = &rest[..end];
+        if value.is_empty() {
+            return None;
+        }
+        values.push(value);
+        rest = &rest[end + piece.len()..];
+    }
+    Some(values)
+}
+
+fn fill(template: &str, values: &[&str]) -> Option<String> {
+    let mut out = String::new();
+    let mut pieces = template.split("{}");
+    out.push_str(pieces.next()?);
+    for (piece, value) in pieces.zip(values.iter().chain(std::iter::repeat(&""))) {
+        out.push_str(value);
+        out.push_str(piece);
+    }
+    Some(out)
 }
 
 /// The name of a locale in its own language, for the switcher.
@@ -132,6 +174,99 @@ mod tests {
 
     fn text_of(key: &str) -> &str {
         text(Locale::En, key)
+    }
+
+    /// The message literals of the use cases and domain rules (`invalid(…, "…")`,
+    /// `e.add(…, "…")`, `conflict(…, "…")`, `unique_violation(…, "…")`, `message: "…"`),
+    /// with `format!` arguments as `{}` holes. Each can reach a page beside a field.
+    fn use_case_messages() -> std::collections::BTreeSet<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut paths = Vec::new();
+        files(&root.join("../agora-app/src"), &mut paths);
+        files(&root.join("../agora-domain/src"), &mut paths);
+        let mut out = std::collections::BTreeSet::new();
+        for path in paths.iter().filter(|p| p.extension().is_some_and(|e| e == "rs")) {
+            let text = std::fs::read_to_string(path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for call in ["invalid(", ".add(", "conflict(", "unique_violation(", "message: "] {
+                for (at, _) in code.match_indices(call) {
+                    let args = call_args(&code[at + call.len()..], call == "message: ");
+                    if let Some(m) = args.and_then(last_literal) {
+                        out.insert(m);
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The text up to the call's closing parenthesis (or, for a field, the end of the value).
+    fn call_args(rest: &str, field: bool) -> Option<&str> {
+        let (mut depth, mut in_str, mut escaped) = (0i32, false, false);
+        for (i, ch) in rest.char_indices() {
+            match ch {
+                _ if in_str && escaped => escaped = false,
+                '\\' if in_str => escaped = true,
+                '"' => in_str = !in_str,
+                '(' | '{' | '[' if !in_str => depth += 1,
+                ')' | '}' | ']' if !in_str && depth == 0 => return Some(&rest[..i]),
+                ')' | '}' | ']' if !in_str => depth -= 1,
+                ',' | ';' if !in_str && depth == 0 && field => return Some(&rest[..i]),
+                _ => {}
+            }
+        }
+        None
+    }
+
+    /// The last string literal of `args`, `{…}` placeholders as `{}`.
+    fn last_literal(args: &str) -> Option<String> {
+        let mut parts = args.split('"');
+        parts.next();
+        let literals: Vec<&str> = parts.step_by(2).collect();
+        let last = literals.iter().rev().find(|l| l.contains(' ') && l.chars().any(char::is_alphabetic))?;
+        let mut out = String::new();
+        let mut hole = false;
+        for ch in last.replace("{{", "\u{1}").replace("}}", "\u{2}").chars() {
+            match ch {
+                '{' => hole = true,
+                '}' => {
+                    hole = false;
+                    out.push_str("{}");
+                }
+                _ if hole => {}
+                _ => out.push(ch),
+            }
+        }
+        Some(out.replace('\u{1}', "{").replace('\u{2}', "}").replace("\\'", "'"))
+    }
+
+    #[test]
+    fn every_use_case_message_is_translated() {
+        let messages = use_case_messages();
+        assert!(messages.len() > 60, "found only {} messages: {messages:?}", messages.len());
+        for locale in [Locale::ZhCn, Locale::ZhTw] {
+            let c = catalog(locale).unwrap();
+            let missing: Vec<&String> = messages.iter().filter(|m| !c.contains_key(&format!("msg.{m}"))).collect();
+            assert!(
+                missing.is_empty(),
+                "{locale}: {} untranslated messages:\n{}",
+                missing.len(),
+                missing.iter().map(|m| format!("{m:?}")).collect::<Vec<_>>().join("\n")
+            );
+        }
+    }
+
+    #[test]
+    fn messages_with_numbers_are_translated() {
+        assert_eq!(holes("at most {} tags", "at most 30 tags"), Some(vec!["30"]));
+        assert_eq!(
+            holes("cannot {} an order that is {}", "cannot pay an order that is paid"),
+            Some(vec!["pay", "paid"])
+        );
+        assert_eq!(holes("at most {} tags", "at most tags"), None);
+        assert_eq!(message(Locale::ZhCn, "must be at most 40 characters"), "不能超过 40 个字符");
+        assert_eq!(message(Locale::ZhTw, "must be 1 to 64 characters"), "須為 1 到 64 個字元");
+        assert_eq!(message(Locale::ZhCn, "at most 30 tags"), "最多 30 个标签");
     }
 
     #[test]

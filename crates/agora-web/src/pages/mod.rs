@@ -10,6 +10,7 @@ pub mod form;
 pub mod guard;
 pub mod i18n;
 pub mod layer;
+pub mod pager;
 pub mod store;
 
 use axum::Router;
@@ -42,6 +43,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/inventory", get(admin::inventory).post(admin::stock_change))
         .route("/admin/inventory/ledger", get(admin::ledger))
         .route("/admin/inventory/warehouses", post(admin::create_warehouse))
+        .route("/admin/inventory/warehouses/{id}", get(admin::warehouse).post(admin::update_warehouse))
+        .route("/admin/inventory/warehouses/{id}/active", post(admin::warehouse_active))
         .route("/admin/customers", get(admin::customers))
         .route("/admin/customers/{id}", get(admin::customer))
         .route("/admin/staff/new", post(admin::create_staff))
@@ -61,6 +64,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/products/{id}/images/{image}/move", post(admin::move_image))
         .route("/admin/products/{id}/images/{image}/alt", post(admin::image_alt))
         .route("/admin/products/{id}/images/{image}/delete", post(admin::delete_image))
+        .route("/admin/products/{id}/details", post(admin::update_details))
+        .route("/admin/banners", get(admin::banner_list).post(admin::create_banner))
+        .route("/admin/banners/{id}", get(admin::banner).post(admin::update_banner))
+        .route("/admin/banners/{id}/delete", post(admin::delete_banner))
+        .route("/admin/banners/{id}/move", post(admin::move_banner))
         .route("/admin/{section}", get(admin::section))
         .merge(store::routes())
         .layer(axum::middleware::from_fn_with_state(state, layer::pages));

@@ -4,7 +4,7 @@ use agora_testkit::TestApp;
 use fantoccini::Locator;
 
 use crate::driver::{Browser, Driver, shop};
-use crate::fixtures::{self, Who};
+use crate::fixtures;
 use crate::scenarios::{WAIT, click, fill, js, wait_for};
 
 const PASSWORD: &str = "staff-password-1";
@@ -22,15 +22,15 @@ async fn admin(t: &TestApp) -> String {
     email
 }
 
-/// A paid delivery order of a registered customer: (order id, customer token).
-async fn paid_order(t: &TestApp) -> (i64, String) {
+/// A paid delivery order of a registered customer: (order id, customer id).
+async fn paid_order(t: &TestApp) -> (i64, i64) {
     let sku = fixtures::sku(t, 12800, 20).await;
     let method = fixtures::delivery(t).await;
     let (customer, token) = t.customer().await;
     let cart = fixtures::cart(t, Some(customer), &[(sku, 2)], method, None).await;
     let (id, who) = fixtures::placed(t, &cart, Some(&token)).await;
     fixtures::pay(t, id, &who).await;
-    (id, token)
+    (id, customer)
 }
 
 async fn log_in(b: &mut Browser, t: &TestApp, email: &str) {
@@ -42,11 +42,11 @@ async fn log_in(b: &mut Browser, t: &TestApp, email: &str) {
 }
 
 /// An admin ships a paid order with a tracking number, adds a tracking event, and the
-/// customer's order JSON shows the shipment timeline.
+/// customer's order page shows the shipment timeline.
 pub async fn admin_ships_order_with_tracking(d: &Driver) {
     let t = shop().await;
     let email = admin(&t).await;
-    let (order, customer_token) = paid_order(&t).await;
+    let (order, customer) = paid_order(&t).await;
     let mut b = d.browser(false).await;
     b.screenshots("admin_ships_order_with_tracking");
     log_in(&mut b, &t, &email).await;
@@ -83,12 +83,32 @@ pub async fn admin_ships_order_with_tracking(d: &Driver) {
         .expect("the event joins the timeline");
     b.shot("tracking-event").await;
     b.close().await;
-    let r = fixtures::get(&t, &format!("/api/v1/orders/{order}"), &Who::Customer(customer_token)).await;
-    assert_eq!(r.body["status"], "shipped", "{}", r.text);
-    let shipment = &r.body["shipments"][0];
-    assert_eq!(shipment["tracking_number"], "SF1029384756");
-    let events = shipment["events"].as_array().expect("events");
-    assert!(events.iter().any(|e| e["status"] == "in_transit" && e["location"] == "Shanghai"), "{events:?}");
+    customer_sees_the_timeline(d, &t, order, customer).await;
+}
+
+/// The customer logs in (a fresh browser) and opens the order page: the shipment with its
+/// carrier, tracking number and the staff's tracking event.
+async fn customer_sees_the_timeline(d: &Driver, t: &TestApp, order: i64, customer: i64) {
+    let email: String = sqlx::query_scalar("SELECT email FROM customers WHERE id = $1")
+        .bind(customer)
+        .fetch_one(t.app.db.reader())
+        .await
+        .expect("customer e-mail");
+    let mut b = d.browser(false).await;
+    b.screenshots("admin_ships_order_with_tracking_customer");
+    b.client.goto(&format!("{}/account/login", t.base_url)).await.expect("login page");
+    fill(&b, "#identifier", &email).await;
+    fill(&b, "#password", "customer-pass-1").await;
+    click(&b, "form[action='/account/login'] button[type=submit]").await;
+    wait_for(&b, "[data-testid=email]").await;
+    b.client.goto(&format!("{}/account/orders/{order}", t.base_url)).await.expect("order page");
+    let shipment = wait_for(&b, "[data-testid=shipment]").await;
+    let text = shipment.text().await.expect("text");
+    assert!(text.contains("SF Express") && text.contains("SF1029384756"), "{text}");
+    let event = "//ol[@data-testid='shipment-timeline']/li[contains(., 'in_transit') and contains(., 'Left the Shanghai hub') and contains(., 'Shanghai')]";
+    b.client.find(Locator::XPath(event)).await.expect("the tracking event is on the customer's page");
+    b.shot("customer-order").await;
+    b.close().await;
 }
 
 /// The dashboard draws its GMV chart (a canvas) at desktop size; at 375×812 the console

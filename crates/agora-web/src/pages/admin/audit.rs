@@ -6,11 +6,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{Console, MenuItem, next_link, opt};
+use super::{Console, MenuItem, opt};
 use crate::extract::ViewAudit;
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageResult, render};
 use crate::pages::form::FormState;
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -19,6 +20,8 @@ pub struct AuditFilters {
     pub entity_id: Option<String>,
     pub staff: Option<String>,
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
 }
 
 pub struct AuditRow {
@@ -38,7 +41,7 @@ struct AuditPage {
     heading: &'static str,
     filters: FormState,
     rows: Vec<AuditRow>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 pub async fn audit_log(
@@ -67,7 +70,7 @@ pub async fn audit_log(
         },
     };
     let (rows, next) = if filters.has_errors() {
-        (Vec::new(), None)
+        (Vec::new(), Pager::default())
     } else {
         let q = AuditQuery {
             entity: opt(&f.entity),
@@ -90,8 +93,17 @@ pub async fn audit_log(
             })
             .collect();
         let pairs: Vec<(&str, &str)> = keep.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        (rows, next_link("/admin/audit", &pairs, list.next_cursor.as_deref()))
+        (
+            rows,
+            Pager::new(
+                "/admin/audit",
+                &pairs,
+                opt(&f.cursor).as_deref(),
+                f.back.as_deref(),
+                list.next_cursor.as_deref(),
+            ),
+        )
     };
     let status = if filters.has_errors() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    render(status, &AuditPage { ctx, menu: c.menu, heading: "admin.audit", filters, rows, next })
+    render(status, &AuditPage { ctx, menu: c.menu, heading: "admin.audit", filters, rows, pager: next })
 }

@@ -7,11 +7,12 @@ use askama::Template;
 use axum::extract::{Path, State};
 use serde::Deserialize;
 
-use super::{Console, MenuItem, money, next_link, opt};
+use super::{Console, MenuItem, money, opt};
 use crate::extract::ViewCustomers;
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageResult, page};
 use crate::pages::form::FormState;
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 /// A phone number with its middle hidden: `+8613800138000` → `+86138****8000`.
@@ -29,6 +30,8 @@ pub fn mask_phone(phone: &str) -> String {
 pub struct CustomerFilters {
     pub q: Option<String>,
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
 }
 
 pub struct CustomerView {
@@ -59,7 +62,7 @@ struct CustomersPage {
     heading: &'static str,
     filters: FormState,
     rows: Vec<CustomerView>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 pub async fn customers(
@@ -71,10 +74,16 @@ pub async fn customers(
     let q = CustomerQuery { search: opt(&f.q), cursor: opt(&f.cursor), limit: Some(20) };
     let list = customers::list(&state.app, &q).await?;
     let search = f.q.clone().unwrap_or_default();
-    let next = next_link("/admin/customers", &[("q", &search)], list.next_cursor.as_deref());
+    let next = Pager::new(
+        "/admin/customers",
+        &[("q", &search)],
+        opt(&f.cursor).as_deref(),
+        f.back.as_deref(),
+        list.next_cursor.as_deref(),
+    );
     let rows = list.items.into_iter().map(view).collect();
     let filters = FormState::default().keep("q", &search);
-    page(&CustomersPage { ctx, menu: c.menu, heading: "admin.customers", filters, rows, next })
+    page(&CustomersPage { ctx, menu: c.menu, heading: "admin.customers", filters, rows, pager: next })
 }
 
 pub struct CustomerOrder {
@@ -93,12 +102,14 @@ struct CustomerPage {
     heading: &'static str,
     customer: CustomerView,
     orders: Vec<CustomerOrder>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Cursor {
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
 }
 
 pub async fn customer(
@@ -110,7 +121,13 @@ pub async fn customer(
 ) -> PageResult {
     let customer = view(customers::get(&state.app, id).await?);
     let list = orders::customer_orders(&state.app, id, opt(&p.cursor).as_deref(), Some(20)).await?;
-    let next = next_link(&format!("/admin/customers/{id}"), &[], list.next_cursor.as_deref());
+    let next = Pager::new(
+        &format!("/admin/customers/{id}"),
+        &[],
+        opt(&p.cursor).as_deref(),
+        p.back.as_deref(),
+        list.next_cursor.as_deref(),
+    );
     let orders = list
         .items
         .into_iter()
@@ -122,7 +139,7 @@ pub async fn customer(
             created: crate::pages::datetime(o.created_at),
         })
         .collect();
-    page(&CustomerPage { ctx, menu: c.menu, heading: "admin.customers", customer, orders, next })
+    page(&CustomerPage { ctx, menu: c.menu, heading: "admin.customers", customer, orders, pager: next })
 }
 
 #[cfg(test)]

@@ -13,11 +13,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{Console, MenuItem, next_link, opt};
+use super::{Console, MenuItem, opt};
 use crate::extract::ManageInventory;
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageResult, render, see_other};
 use crate::pages::form::{Form, FormState};
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -25,6 +26,8 @@ pub struct StockFilters {
     pub sku: Option<String>,
     pub warehouse: Option<String>,
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
     /// Which form just succeeded.
     pub done: Option<String>,
 }
@@ -39,7 +42,7 @@ struct InventoryPage {
     stock: Vec<StockLevel>,
     alerts: Vec<StockLevel>,
     warehouses: Vec<Warehouse>,
-    next: Option<String>,
+    pager: Pager,
     form: FormState,
     done: bool,
 }
@@ -69,11 +72,17 @@ async fn show(
         }
     }
     let (stock, next) = if filters.has_errors() {
-        (Vec::new(), None)
+        (Vec::new(), Pager::default())
     } else {
         let page = levels::list(&state.app, &q).await?;
         let keep = [("sku", filters.value("sku")), ("warehouse", filters.value("warehouse"))];
-        let next = next_link("/admin/inventory", &keep, page.next_cursor.as_deref());
+        let next = Pager::new(
+            "/admin/inventory",
+            &keep,
+            opt(&f.cursor).as_deref(),
+            f.back.as_deref(),
+            page.next_cursor.as_deref(),
+        );
         (page.items, next)
     };
     let alerts = levels::alerts(&state.app, None, Some(20)).await?.items.into_iter().map(|a| a.level).collect();
@@ -93,7 +102,7 @@ async fn show(
         stock,
         alerts,
         warehouses,
-        next,
+        pager: next,
         form,
         done: f.done.is_some(),
     };
@@ -220,6 +229,8 @@ pub struct LedgerFilters {
     pub warehouse: Option<String>,
     pub kind: Option<String>,
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
 }
 
 #[derive(Template)]
@@ -231,7 +242,7 @@ struct LedgerPage {
     filters: FormState,
     kinds: Vec<&'static str>,
     rows: Vec<history::LedgerEntry>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 impl LedgerPage {
@@ -267,16 +278,22 @@ pub async fn ledger(
         }
     }
     let (rows, next) = if filters.has_errors() {
-        (Vec::new(), None)
+        (Vec::new(), Pager::default())
     } else {
         let page = history::list(&state.app, &q).await?;
         let keep =
             [("sku", filters.value("sku")), ("warehouse", filters.value("warehouse")), ("kind", filters.value("kind"))];
-        let next = next_link("/admin/inventory/ledger", &keep, page.next_cursor.as_deref());
+        let next = Pager::new(
+            "/admin/inventory/ledger",
+            &keep,
+            opt(&f.cursor).as_deref(),
+            f.back.as_deref(),
+            page.next_cursor.as_deref(),
+        );
         (page.items, next)
     };
     let status = if filters.has_errors() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    render(status, &LedgerPage { ctx, menu: c.menu, heading: "admin.inventory", filters, kinds, rows, next })
+    render(status, &LedgerPage { ctx, menu: c.menu, heading: "admin.inventory", filters, kinds, rows, pager: next })
 }
 
 #[derive(Debug, Default, Deserialize)]

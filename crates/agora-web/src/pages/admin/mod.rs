@@ -3,26 +3,32 @@
 //! a [`Console`] (or `StaffPage<P>`) guard for its permission.
 
 mod audit;
+mod banners;
 mod categories;
 mod customers;
 mod dashboard;
 mod inventory;
 mod orders;
+mod product_details;
 mod product_edit;
 mod product_images;
 mod products;
 mod staff;
+mod warehouses;
 
 pub use self::audit::audit_log;
+pub use banners::{banner, banner_list, create_banner, delete_banner, move_banner, update_banner};
 pub use categories::{categories, category, create_category, delete_category, update_category};
 pub use customers::{customer, customers};
 pub use dashboard::dashboard;
 pub use inventory::{create_warehouse, inventory, ledger, stock_change};
 pub use orders::{cancel_order, order, order_event, orders, pickup_order, refund_order, ship_order};
+pub use product_details::update_details;
 pub use product_edit::{create_product, new_product, product, product_status, update_sku};
 pub use product_images::{delete_image, image_alt, move_image, upload_image};
 pub use products::{bulk as bulk_products, products};
 pub use staff::{create_staff, staff};
+pub use warehouses::{update_warehouse, warehouse, warehouse_active};
 
 use agora_app::audit::Actor;
 use agora_app::auth::{self, Permission};
@@ -48,7 +54,7 @@ pub struct MenuItem {
 }
 
 /// Every section, in menu order.
-pub const SECTIONS: [MenuItem; 7] = [
+pub const SECTIONS: [MenuItem; 8] = [
     MenuItem {
         slug: "products",
         href: "/admin/products",
@@ -59,6 +65,12 @@ pub const SECTIONS: [MenuItem; 7] = [
         slug: "categories",
         href: "/admin/categories",
         title: "admin_categories.title",
+        permission: Permission::ManageCatalog,
+    },
+    MenuItem {
+        slug: "banners",
+        href: "/admin/banners",
+        title: "admin_banners.title",
         permission: Permission::ManageCatalog,
     },
     MenuItem {
@@ -184,17 +196,6 @@ pub fn money(minor: i64) -> String {
     format!("{sign}{}.{:02}", abs / 100, abs % 100)
 }
 
-/// A link to the next page of a list: the current filters plus `cursor`.
-pub fn next_link(base: &str, filters: &[(&str, &str)], cursor: Option<&str>) -> Option<String> {
-    let cursor = cursor?;
-    let mut q = form_urlencoded::Serializer::new(String::new());
-    for (k, v) in filters.iter().filter(|(_, v)| !v.is_empty()) {
-        q.append_pair(k, v);
-    }
-    q.append_pair("cursor", cursor);
-    Some(format!("{base}?{}", q.finish()))
-}
-
 /// Query text that is blank means "no filter".
 pub fn opt(text: &Option<String>) -> Option<String> {
     text.as_deref().and_then(super::form::given)
@@ -232,14 +233,5 @@ mod tests {
             }
         }
         assert!(checked > 50, "only {checked} console keys found");
-    }
-
-    #[test]
-    fn next_link_keeps_filters_and_escapes() {
-        assert_eq!(next_link("/admin/orders", &[("status", "paid"), ("q", "")], None), None);
-        assert_eq!(
-            next_link("/admin/orders", &[("status", "paid"), ("q", "a&b")], Some("c1")).as_deref(),
-            Some("/admin/orders?status=paid&q=a%26b&cursor=c1")
-        );
     }
 }

@@ -13,11 +13,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{Console, MenuItem, money, next_link, opt};
+use super::{Console, MenuItem, money, opt};
 use crate::extract::{ManageOrders, Refund, ViewOrders};
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageResult, page, render, see_other};
 use crate::pages::form::{Form, FormState};
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 /// Filters of the order list, as typed.
@@ -28,6 +29,8 @@ pub struct OrderFilters {
     pub from: Option<String>,
     pub to: Option<String>,
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
 }
 
 pub struct OrderRowView {
@@ -49,7 +52,7 @@ struct OrdersPage {
     statuses: Vec<&'static str>,
     filters: FormState,
     rows: Vec<OrderRowView>,
-    next: Option<String>,
+    pager: Pager,
 }
 
 /// `YYYY-MM-DD` as the epoch ms of its UTC midnight.
@@ -100,7 +103,7 @@ pub async fn orders(
 ) -> PageResult {
     let statuses = OrderStatus::ALL.iter().map(|s| s.as_str()).collect();
     let (filters, rows, next) = match query(&ctx, &f) {
-        Err(form) => (form, Vec::new(), None),
+        Err(form) => (form, Vec::new(), Pager::default()),
         Ok(q) => {
             let list = orders::staff_orders(&state.app, &q).await?;
             let rows = list
@@ -125,7 +128,13 @@ pub async fn orders(
                 ("from", f.from.as_deref().unwrap_or_default()),
                 ("to", f.to.as_deref().unwrap_or_default()),
             ];
-            let next = next_link("/admin/orders", &keep, list.next_cursor.as_deref());
+            let next = Pager::new(
+                "/admin/orders",
+                &keep,
+                opt(&f.cursor).as_deref(),
+                f.back.as_deref(),
+                list.next_cursor.as_deref(),
+            );
             let mut form = FormState::default();
             for (k, v) in keep {
                 form = form.keep(k, v);
@@ -134,7 +143,7 @@ pub async fn orders(
         }
     };
     let status = if filters.has_errors() { StatusCode::BAD_REQUEST } else { StatusCode::OK };
-    render(status, &OrdersPage { ctx, menu: c.menu, heading: "admin.orders", statuses, filters, rows, next })
+    render(status, &OrdersPage { ctx, menu: c.menu, heading: "admin.orders", statuses, filters, rows, pager: next })
 }
 
 /// Which form of the detail page a message belongs to.

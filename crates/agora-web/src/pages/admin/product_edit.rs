@@ -126,7 +126,7 @@ impl ProductForm {
 }
 
 /// `name: value` lines (attributes) or `name: a, b, c` lines (axes).
-fn pairs(text: &str) -> Result<Vec<(String, String)>, ()> {
+pub(super) fn pairs(text: &str) -> Result<Vec<(String, String)>, ()> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| l.split_once(':').map(|(k, v)| (k.trim().to_string(), v.trim().to_string())).ok_or(()))
@@ -307,6 +307,7 @@ pub(super) async fn show_product(
 ) -> PageResult {
     let p = products::get(&state.app, id).await?;
     let title = p.title(ctx.locale).to_string();
+    let form = super::product_details::prefill(form, &p);
     let status = if form.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
     render(status, &ProductPage { ctx, menu: c.menu.clone(), heading: "admin.products", p, title, form, failed })
 }

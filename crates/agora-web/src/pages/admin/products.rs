@@ -10,11 +10,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{Console, MenuItem, money, next_link, opt};
+use super::{Console, MenuItem, money, opt};
 use crate::extract::ManageCatalog;
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageResult, render, see_other};
 use crate::pages::form::FormState;
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 const STATUSES: [&str; 4] = ["draft", "scheduled", "listed", "delisted"];
@@ -25,6 +26,8 @@ pub struct ProductFilters {
     pub status: Option<String>,
     pub category: Option<String>,
     pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
     /// Set after a bulk change: how many products changed.
     pub changed: Option<usize>,
 }
@@ -51,7 +54,7 @@ struct ProductsPage {
     filters: FormState,
     bulk: FormState,
     rows: Vec<ProductRow>,
-    next: Option<String>,
+    pager: Pager,
     changed: Option<usize>,
     /// Ids ticked in a refused bulk form, ticked again.
     ticked: Vec<i64>,
@@ -95,7 +98,7 @@ async fn show(
 ) -> PageResult {
     let (q, filters) = query(&ctx, f);
     let (rows, next) = if filters.has_errors() {
-        (Vec::new(), None)
+        (Vec::new(), Pager::default())
     } else {
         let list = products::admin_list(&state.app, &q).await?;
         let rows = list
@@ -117,7 +120,16 @@ async fn show(
             ("status", f.status.as_deref().unwrap_or_default()),
             ("category", f.category.as_deref().unwrap_or_default()),
         ];
-        (rows, next_link("/admin/products", &keep, list.next_cursor.as_deref()))
+        (
+            rows,
+            Pager::new(
+                "/admin/products",
+                &keep,
+                opt(&f.cursor).as_deref(),
+                f.back.as_deref(),
+                list.next_cursor.as_deref(),
+            ),
+        )
     };
     let status = if filters.has_errors() {
         StatusCode::BAD_REQUEST
@@ -134,7 +146,7 @@ async fn show(
         filters,
         bulk,
         rows,
-        next,
+        pager: next,
         changed: f.changed,
         ticked,
     };

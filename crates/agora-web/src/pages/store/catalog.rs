@@ -14,6 +14,7 @@ use serde_json::json;
 
 use super::{PAGE_SIZE, base_url, decimal, json_for_html, money};
 use crate::pages::ctx::{Ctx, PageError, PageResult, page};
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 /// A product tile.
@@ -91,7 +92,7 @@ pub async fn home(State(state): State<AppState>, ctx: Ctx) -> PageResult {
         new_arrivals: shelf(&snap, Sort::Newest, locale),
         bestsellers: shelf(&snap, Sort::Sales, locale),
         categories,
-        banners: agora_app::banners::list(&state.app).await?,
+        banners: agora_app::banners::shown(&state.app).await?,
         seo,
         ctx,
     })
@@ -185,7 +186,7 @@ struct CategoryPage {
     sorts: Vec<SortOption>,
     min: String,
     max: String,
-    next_href: Option<String>,
+    pager: Pager,
     first_href: Option<String>,
     filtered: bool,
 }
@@ -219,6 +220,8 @@ struct Filters {
     tag: String,
     attrs: BTreeMap<String, BTreeSet<String>>,
     cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    back: Option<String>,
 }
 
 impl Filters {
@@ -231,6 +234,7 @@ impl Filters {
                 "max" => f.max = v.clone(),
                 "tag" => f.tag = v.clone(),
                 "cursor" => f.cursor = Some(v.clone()),
+                "back" => f.back = Some(v.clone()),
                 other => {
                     if let Some(name) = other.strip_prefix("attr.").filter(|n| !n.is_empty() && !v.is_empty()) {
                         f.attrs.entry(name.to_string()).or_default().insert(v.clone());
@@ -351,11 +355,9 @@ pub async fn category(
     let base = format!("/c/{}", c.slug);
     let own = f.query().finish();
     let with = |extra: &str| if extra.is_empty() { base.clone() } else { format!("{base}?{extra}") };
-    let next_href = listed.next_cursor.map(|cur| {
-        let mut s = f.query();
-        s.append_pair("cursor", &cur);
-        with(&s.finish())
-    });
+    let own_pairs: Vec<(String, String)> = form_urlencoded::parse(own.as_bytes()).into_owned().collect();
+    let keep: Vec<(&str, &str)> = own_pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let pager = Pager::new(&base, &keep, f.cursor.as_deref(), f.back.as_deref(), listed.next_cursor.as_deref());
     let first_href = f.cursor.is_some().then(|| with(&own));
     let name = c.names.get(ctx.locale).to_string();
     let seo = Seo {
@@ -380,7 +382,7 @@ pub async fn category(
         min: f.min.clone(),
         max: f.max.clone(),
         filtered: f.is_filtered(),
-        next_href,
+        pager,
         first_href,
         slug: c.slug.clone(),
         name,

@@ -14,6 +14,7 @@ use super::cart::customer_id;
 use super::{money, order_cookie};
 use crate::pages::ctx::{Ctx, PageError, PageResult, cookie, page};
 use crate::pages::guard::CustomerPage;
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 /// Who may be looking at order `id`: the logged-in customer and/or the cookie's guest token.
@@ -184,14 +185,16 @@ pub struct OrderRowView {
 struct OrdersPage {
     ctx: Ctx,
     rows: Vec<OrderRowView>,
-    next_href: Option<String>,
+    pager: Pager,
 }
 
 /// `/account/orders`: the customer's orders, newest first, paginated.
 pub async fn list(State(state): State<AppState>, ctx: Ctx, who: CustomerPage, RawQuery(raw): RawQuery) -> PageResult {
-    let cursor = raw
-        .as_deref()
-        .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "cursor").map(|(_, v)| v.into_owned()));
+    let param = |name: &str| {
+        raw.as_deref()
+            .and_then(|q| form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+    };
+    let (cursor, back) = (param("cursor"), param("back"));
     let page_of = orders::customer_orders(&state.app, who.customer_id, cursor.as_deref(), Some(20)).await?;
     let rows = page_of
         .items
@@ -204,11 +207,6 @@ pub async fn list(State(state): State<AppState>, ctx: Ctx, who: CustomerPage, Ra
             total: money(o.grand_total, &o.currency),
         })
         .collect();
-    let next_href = page_of.next_cursor.map(|c| {
-        format!(
-            "/account/orders?{}",
-            form_urlencoded::Serializer::new(String::new()).append_pair("cursor", &c).finish()
-        )
-    });
-    page(&OrdersPage { ctx, rows, next_href })
+    let pager = Pager::new("/account/orders", &[], cursor.as_deref(), back.as_deref(), page_of.next_cursor.as_deref());
+    page(&OrdersPage { ctx, rows, pager })
 }

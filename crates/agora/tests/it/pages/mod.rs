@@ -4,6 +4,7 @@ mod account;
 mod addresses;
 mod admin;
 mod admin_console;
+mod admin_content;
 mod admin_inventory;
 mod admin_orders;
 mod admin_product_images;

@@ -32,19 +32,17 @@ async fn home_and_category_filters(t: &TestApp) {
     );
     assert!(home.html.contains("rel=\"canonical\""));
     assert!(!home.html.contains("class=\"banners\""), "no banners: nothing rendered");
-    let list = r#"[{"href": "/c/tea", "image_url": "/media/x.png", "alt": "Tea <sale>"},
-                   {"href": "https://evil.example/", "image_url": "/media/y.png"}]"#;
-    sqlx::query("INSERT INTO app_settings (key, value) VALUES ('storefront_banners', $1)")
-        .bind(list)
-        .execute(t.app.db.writer())
-        .await
-        .unwrap();
+    let admin = t.staff_token("admin").await;
+    let image = format!("/media/{}.png", "a".repeat(64));
+    let banner = json!({"href": "/c/tea", "image_url": image, "alt_en": "Tea <sale>"});
+    let r = t.client.post("/api/v1/admin/banners", &banner, Some(&admin)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let evil = json!({"href": "https://evil.example/", "image_url": image});
+    let r = t.client.post("/api/v1/admin/banners", &evil, Some(&admin)).await;
+    assert_eq!(r.status, 422, "only same-site banners: {}", r.body);
     let home = web.get("/").await;
-    assert!(
-        home.html.contains("<a href=\"/c/tea\"><img src=\"/media/x.png\" alt=\"Tea &#60;sale&#62;\">"),
-        "{}",
-        home.html
-    );
+    let shown = format!("<a href=\"/c/tea\"><img src=\"{image}\" alt=\"Tea &#60;sale&#62;\">");
+    assert!(home.html.contains(&shown), "{}", home.html);
     assert!(!home.html.contains("evil.example"), "only same-site banners");
     let all = web.get("/c/tea").await;
     assert_eq!(all.status, 200, "{}", all.html);
@@ -94,6 +92,10 @@ async fn category_pagination(t: &TestApp) {
     assert!(second.html.contains("Item 24") && second.html.contains("Item 25") && !second.html.contains("Item 23"));
     assert!(!second.html.contains(marker), "last page has no next link");
     assert!(second.html.contains("href=\"/c/many?sort=price_asc\""), "first-page link keeps the sort");
+    assert!(!first.html.contains("data-testid=\"prev-page\""), "the first page has no previous page");
+    let at = pos(&second, "data-testid=\"prev-page\"");
+    let start = second.html[..at].rfind("href=\"").unwrap() + 6;
+    assert_eq!(second.html[start..].split('"').next().unwrap(), "/c/many?sort=price_asc", "previous = first page");
 }
 
 async fn product_page_seo_and_size(t: &TestApp) {

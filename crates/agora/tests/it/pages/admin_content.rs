@@ -1,0 +1,315 @@
+//! Console pages added for issue 3: product texts/tags/attributes after creation, warehouse
+//! edit and deactivation, home-page banners (CRUD, order, window, roles), previous-page links.
+
+use agora_testkit::TestApp;
+use serde_json::json;
+
+use super::admin_console::console;
+use super::{Page, Web};
+use crate::orders::fixtures;
+
+both_backends!(
+    product_details_are_edited_after_creation,
+    warehouses_are_edited_and_deactivated,
+    banners_are_managed_and_shown_in_their_window,
+    banner_pages_need_the_catalog_permission,
+    lists_link_to_the_previous_page
+);
+
+async fn scalar_text(t: &TestApp, sql: &str, id: i64) -> String {
+    sqlx::query_scalar(sqlx::AssertSqlSafe(sql.to_string())).bind(id).fetch_one(t.app.db.reader()).await.unwrap()
+}
+
+async fn audits(t: &TestApp, action: &str) -> i64 {
+    sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE action = $1")
+        .bind(action)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap()
+}
+
+/// The `href` of the link marked `data-testid="{testid}"`.
+fn link(p: &Page, testid: &str) -> Option<String> {
+    let at = p.html.find(&format!("data-testid=\"{testid}\""))?;
+    let start = p.html[..at].rfind("href=\"")? + 6;
+    Some(p.html[start..].split('"').next()?.replace("&#38;", "&").replace("&amp;", "&"))
+}
+
+async fn product_details_are_edited_after_creation(t: &TestApp) {
+    let sku = fixtures::sku(t, 1000, 5).await;
+    let id: i64 = sqlx::query_scalar("SELECT product_id FROM skus WHERE id = $1")
+        .bind(sku)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    let web = console(t, "operator").await;
+    let path = format!("/admin/products/{id}");
+    let page = web.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    let title: String =
+        scalar_text(t, "SELECT title FROM product_texts WHERE product_id = $1 AND locale = 'en'", id).await;
+    assert_eq!(page.input_value("d_title_en").as_deref(), Some(title.as_str()), "pre-filled");
+    let token = page.csrf();
+    let action = format!("{path}/details");
+    let before = audits(t, "product.update").await;
+    // No en or zh-CN title: the use case's message stands beside the English title.
+    let r = web.post_raw(&action, &[("_csrf", &token), ("d_title_zh_tw", "烏龍"), ("d_slug", "oolong-x")]).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("d_title_en").is_some(), "{}", r.html);
+    assert_eq!(r.input_value("d_title_zh_tw").as_deref(), Some("烏龍"), "typed values kept");
+    // A line without a colon: beside the attributes.
+    let r = web
+        .post_raw(&action, &[("_csrf", &token), ("d_title_en", "Tea"), ("d_slug", "tea-x"), ("d_attributes", "oops")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("d_attributes").is_some(), "{}", r.html);
+    // A title too long for zh-CN: beside that input.
+    let long = "长".repeat(201);
+    let r = web
+        .post_raw(&action, &[("_csrf", &token), ("d_title_en", "Tea"), ("d_title_zh_cn", &long), ("d_slug", "tea-x")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("d_title_zh_cn").is_some(), "{}", r.html);
+    assert_eq!(audits(t, "product.update").await, before, "refused forms write nothing");
+    let r = web
+        .post_raw(
+            &action,
+            &[
+                ("_csrf", &token),
+                ("d_title_en", "Golden Oolong"),
+                ("d_subtitle_en", "Roasted"),
+                ("d_description_en", "Rolled leaves."),
+                ("d_title_zh_cn", "金乌龙"),
+                ("d_title_zh_tw", "金烏龍"),
+                ("d_slug", "golden-oolong"),
+                ("d_brand", "Hill"),
+                ("d_tags", "tea, oolong"),
+                ("d_attributes", "origin: Fujian\nroast: medium"),
+            ],
+        )
+        .await;
+    assert_eq!((r.status, r.location()), (303, path.as_str()), "{}", r.html);
+    let p = agora_app::catalog::products::get(&t.app, id).await.unwrap();
+    assert_eq!(p.texts["en"].subtitle, "Roasted");
+    assert_eq!(p.texts["zh-TW"].title, "金烏龍");
+    assert_eq!((p.slug.as_str(), p.brand.as_str()), ("golden-oolong", "Hill"));
+    assert_eq!(p.tags, ["oolong", "tea"], "stored in order");
+    assert_eq!(p.attributes["roast"], "medium");
+    assert_eq!(audits(t, "product.update").await, before + 1);
+    let page = web.get(&path).await;
+    assert_eq!(page.input_value("d_title_zh_cn").as_deref(), Some("金乌龙"));
+    // On a Chinese page the use case's message is Chinese.
+    web.set_cookie("agora_lang", "zh-CN");
+    let r = web.post_raw(&action, &[("_csrf", &token), ("d_title_zh_tw", "烏龍"), ("d_slug", "oolong-x")]).await;
+    assert_eq!(r.field_error("d_title_en").as_deref(), Some("须填写英文或简体中文标题"), "{}", r.html);
+    let r = web.post_raw(&action, &[("_csrf", &token), ("d_title_en", "T"), ("d_tags", &"x".repeat(41))]).await;
+    assert_eq!(r.field_error("d_tags").as_deref(), Some("不能超过 40 个字符"), "{}", r.html);
+}
+
+async fn warehouses_are_edited_and_deactivated(t: &TestApp) {
+    let wh = fixtures::warehouse(t).await;
+    let web = console(t, "operator").await;
+    let list = web.get("/admin/inventory").await;
+    assert!(list.html.contains(&format!("href=\"/admin/inventory/warehouses/{wh}\"")), "linked from the list");
+    let path = format!("/admin/inventory/warehouses/{wh}");
+    let page = web.get(&path).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert_eq!(page.input_value("code").as_deref(), Some("WH-ORD"));
+    let token = page.csrf();
+    let r = web
+        .post_raw(&path, &[("_csrf", &token), ("code", "bad code!"), ("name", ""), ("address", ""), ("priority", "x")])
+        .await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("priority").is_some(), "{}", r.html);
+    let r = web.post_raw(&path, &[("_csrf", &token), ("code", "bad code!"), ("name", ""), ("priority", "1")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("code").is_some() && r.field_error("name").is_some(), "{}", r.html);
+    assert_eq!(audits(t, "warehouse.update").await, 0);
+    let r = web
+        .post_raw(
+            &path,
+            &[("_csrf", &token), ("code", "WH-EAST"), ("name", "East"), ("address", "1 Dock Rd"), ("priority", "7")],
+        )
+        .await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert_eq!(scalar_text(t, "SELECT name FROM warehouses WHERE id = $1", wh).await, "East");
+    assert_eq!(audits(t, "warehouse.update").await, 1);
+    // Deactivation needs the ticked box.
+    let active = format!("{path}/active");
+    let r = web.post_raw(&active, &[("_csrf", &token), ("action", "deactivate")]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("confirm").is_some(), "{}", r.html);
+    let is_active = || async {
+        sqlx::query_scalar::<_, i64>("SELECT active FROM warehouses WHERE id = $1")
+            .bind(wh)
+            .fetch_one(t.app.db.reader())
+            .await
+            .unwrap()
+    };
+    assert_eq!(is_active().await, 1);
+    let r = web.post_raw(&active, &[("_csrf", &token), ("action", "deactivate"), ("confirm", "yes")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!((is_active().await, audits(t, "warehouse.deactivate").await), (0, 1));
+    assert!(web.get(&path).await.html.contains("data-testid=\"warehouse-activate\""));
+    let r = web.post_raw(&active, &[("_csrf", &token), ("action", "activate")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(is_active().await, 1);
+    // Support staff may not manage inventory.
+    let support = console(t, "support").await;
+    assert_eq!(support.get(&path).await.status, 403);
+}
+
+fn image(n: u8) -> String {
+    format!("/media/{n:064x}.png")
+}
+
+fn banner_order(home: &Page, images: &[String]) -> Vec<usize> {
+    let mut found: Vec<(usize, usize)> =
+        images.iter().enumerate().filter_map(|(i, img)| home.html.find(img.as_str()).map(|at| (at, i))).collect();
+    found.sort();
+    found.into_iter().map(|(_, i)| i).collect()
+}
+
+async fn banners_are_managed_and_shown_in_their_window(t: &TestApp) {
+    let web = console(t, "operator").await;
+    let list = web.get("/admin/banners").await;
+    assert_eq!(list.status, 200, "{}", list.html);
+    let token = list.csrf();
+    let shop = Web::new(t);
+    // Off-site link and an image that is not an uploaded file: refused beside each field.
+    let r = web
+        .post_raw(
+            "/admin/banners",
+            &[("_csrf", &token), ("image_url", "https://cdn.example/x.png"), ("href", "//evil.example/")],
+        )
+        .await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("image_url").is_some() && r.field_error("href").is_some(), "{}", r.html);
+    assert_eq!(t.count("banners").await, 0);
+    let (a, b) = (image(0), image(1));
+    for (img, href, alt) in [(&a, "/c/tea", "Tea week"), (&b, "/search?q=cup", "Cups")] {
+        let r = web
+            .post_raw(
+                "/admin/banners",
+                &[
+                    ("_csrf", &token),
+                    ("image_url", img),
+                    ("href", href),
+                    ("alt_en", alt),
+                    ("alt_zh_cn", "茶"),
+                    ("active", "yes"),
+                ],
+            )
+            .await;
+        assert_eq!(r.status, 303, "{}", r.html);
+    }
+    assert_eq!(audits(t, "banner.create").await, 2);
+    let home = shop.get("/").await;
+    assert_eq!(banner_order(&home, &[a.clone(), b.clone()]), [0, 1], "{}", home.html);
+    let zh = Web::new(t).with_accept_language("zh-CN");
+    assert!(zh.get("/").await.html.contains(&format!("<img src=\"{a}\" alt=\"茶\">")), "alt per locale");
+    // Move the second up: the order swaps, audited.
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM banners ORDER BY position, id").fetch_all(t.app.db.reader()).await.unwrap();
+    let r = web.post_raw(&format!("/admin/banners/{}/move", ids[1]), &[("_csrf", &token), ("direction", "up")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!(banner_order(&shop.get("/").await, &[a.clone(), b.clone()]), [1, 0]);
+    assert_eq!(audits(t, "banner.reorder").await, 1);
+    // A window starting in an hour: hidden until then, and gone after it ends.
+    let edit = format!("/admin/banners/{}", ids[0]);
+    let page = web.get(&edit).await;
+    assert_eq!(page.input_value("href").as_deref(), Some("/c/tea"));
+    let at = |ms: i64| {
+        time::OffsetDateTime::from_unix_timestamp(ms / 1000)
+            .unwrap()
+            .format(&time::macros::format_description!("[year]-[month]-[day]T[hour]:[minute]"))
+            .unwrap()
+    };
+    let now = t.app.now();
+    let (start, end) = (at(now + 3_600_000), at(now + 7_200_000));
+    let fields = |s: &str, e: &str| {
+        vec![
+            ("_csrf".to_string(), token.clone()),
+            ("image_url".into(), a.clone()),
+            ("href".into(), "/c/tea".into()),
+            ("active".into(), "yes".into()),
+            ("starts_at".into(), s.to_string()),
+            ("ends_at".into(), e.to_string()),
+        ]
+    };
+    let post = |fields: Vec<(String, String)>| {
+        let (web, edit) = (&web, edit.clone());
+        async move {
+            let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            web.post_raw(&edit, &pairs).await
+        }
+    };
+    let r = post(fields(&end, &start)).await;
+    assert_eq!(r.status, 422, "ends before it starts");
+    assert!(r.field_error("ends_at").is_some(), "{}", r.html);
+    let r = post(fields(&start, "tomorrow")).await;
+    assert!(r.field_error("ends_at").is_some(), "{}", r.html);
+    let r = post(fields(&start, &end)).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert_eq!(banner_order(&shop.get("/").await, &[a.clone(), b.clone()]), [1], "not yet");
+    t.advance_and_run(3_600_000).await;
+    assert_eq!(banner_order(&shop.get("/").await, &[a.clone(), b.clone()]), [1, 0], "inside the window");
+    let api = t.client.get("/api/v1/banners", None).await;
+    assert_eq!(api.body.as_array().map(Vec::len), Some(2), "{}", api.body);
+    t.advance_and_run(3_600_000).await;
+    assert_eq!(banner_order(&shop.get("/").await, &[a.clone(), b.clone()]), [1], "ended");
+    // Delete needs the ticked box.
+    let victim = format!("/admin/banners/{}/delete", ids[1]);
+    let r = web.post_raw(&victim, &[("_csrf", &token)]).await;
+    assert_eq!(r.status, 422);
+    assert!(r.field_error("confirm").is_some());
+    assert_eq!(t.count("banners").await, 2);
+    let r = web.post_raw(&victim, &[("_csrf", &token), ("confirm", "yes")]).await;
+    assert_eq!(r.status, 303);
+    assert_eq!((t.count("banners").await, audits(t, "banner.delete").await), (1, 1));
+    assert!(!shop.get("/").await.html.contains("class=\"banners\""), "nothing shown: no section");
+}
+
+async fn banner_pages_need_the_catalog_permission(t: &TestApp) {
+    let support = console(t, "support").await;
+    assert_eq!(support.get("/admin/banners").await.status, 403);
+    let token = support.get("/admin").await.csrf();
+    let r = support
+        .post_raw("/admin/banners", &[("_csrf", &token), ("image_url", &image(0)), ("href", "/"), ("active", "yes")])
+        .await;
+    assert_eq!(r.status, 403);
+    assert!(!support.get("/admin").await.html.contains("href=\"/admin/banners\""), "not in the menu");
+    let body = json!({"image_url": image(0), "href": "/"});
+    let staff = t.staff_token("support").await;
+    assert_eq!(t.client.post("/api/v1/admin/banners", &body, Some(&staff)).await.status, 403);
+    assert_eq!(t.client.post("/api/v1/admin/banners", &body, None).await.status, 401);
+    assert_eq!(t.count("banners").await, 0);
+    let operator = t.staff_token("operator").await;
+    let r = t.client.post("/api/v1/admin/banners", &body, Some(&operator)).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_i64().unwrap();
+    let r = t.client.put("/api/v1/admin/banners/order", &json!({"ids": [id, id]}), Some(&operator)).await;
+    assert_eq!(r.status, 422, "{}", r.body);
+    let r = t.client.delete(&format!("/api/v1/admin/banners/{id}"), Some(&staff)).await;
+    assert_eq!(r.status, 403);
+    assert_eq!(audits(t, "banner.create").await, 1);
+}
+
+async fn lists_link_to_the_previous_page(t: &TestApp) {
+    let staff = t.staff_token("operator").await;
+    for n in 0..45u8 {
+        let body = json!({"image_url": image(n), "href": format!("/c/{n}")});
+        assert_eq!(t.client.post("/api/v1/admin/banners", &body, Some(&staff)).await.status, 201);
+    }
+    let web = console(t, "operator").await;
+    let first = web.get("/admin/banners").await;
+    assert!(link(&first, "prev-page").is_none());
+    let second = web.get(&link(&first, "next-page").expect("next")).await;
+    let third = web.get(&link(&second, "next-page").expect("next")).await;
+    assert!(third.html.contains(">/c/44</a>") && link(&third, "next-page").is_none(), "{}", third.html);
+    let back = web.get(&link(&third, "prev-page").expect("prev")).await;
+    assert!(back.html.contains(">/c/20</a>") && !back.html.contains(">/c/19</a>"), "{}", back.html);
+    assert_eq!(link(&back, "next-page"), link(&second, "next-page"), "the same page again");
+    let front = web.get(&link(&back, "prev-page").expect("prev")).await;
+    assert!(front.html.contains(">/c/0</a>") && link(&front, "prev-page").is_none());
+}
