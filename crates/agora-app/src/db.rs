@@ -159,7 +159,7 @@ async fn sqlite_pool(url: &str, max: u32) -> Result<AnyPool, sqlx::Error> {
                 conn.execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
                      PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
-                     PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;",
+                     PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;",
                 )
                 .await?;
                 Ok(())

@@ -161,7 +161,7 @@ impl AttrIds {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use crate::catalog::small_map::SmallMap;
 
     use super::*;
     use crate::catalog::model::Sku;
@@ -196,7 +196,7 @@ mod tests {
             created_at: 0,
             updated_at: 0,
             listed_at: None,
-            texts: BTreeMap::new(),
+            texts: SmallMap::new(),
             tags: Vec::new(),
             attributes: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             images: Vec::new(),

@@ -2,7 +2,7 @@
 //!
 //! A [`Snapshot`] holds every listed product (active SKUs only), the category tree, the
 //! product lists of every category (descendants included) pre-sorted for each sort order,
-//! and each product's list item pre-serialised per locale. It is built with a handful of
+//! and each product's list item serialised per locale on first use. It is built with a handful of
 //! bulk queries (see `store::products`).
 //!
 //! Invalidation: every catalog write in this process calls [`Cache::invalidate`] after its
@@ -276,10 +276,20 @@ pub struct Entry {
     pub product: Product,
     /// List price of the cheapest active SKU.
     pub list_price: Option<i64>,
-    /// The list item JSON, per locale (index of `Locale::ALL`).
-    pub item_json: [String; 3],
+    /// The list item JSON per locale (index of `Locale::ALL`), rendered on first use: a
+    /// shop spends memory only on the languages it actually serves.
+    item_json: [std::sync::OnceLock<Box<str>>; 3],
     /// Interned attribute values for filters and facets.
     pub attr_ids: AttrIds,
+}
+
+impl Entry {
+    /// The list item JSON in `locale`. `snap` must be the snapshot holding this entry (the
+    /// breadcrumb comes from its tree; a tree change rebuilds every entry).
+    pub fn item_json(&self, snap: &Snapshot, locale: Locale) -> &str {
+        self.item_json[locale_index(locale)]
+            .get_or_init(|| listing::item_json(snap, &self.product, self.list_price, locale).into_boxed_str())
+    }
 }
 
 /// One breadcrumb step.
@@ -483,7 +493,7 @@ impl Snapshot {
             return None;
         }
         let list_price = product.skus.iter().find(|s| s.price == product.min_price).and_then(|s| s.list_price);
-        let item_json = Locale::ALL.map(|l| listing::item_json(self, &product, list_price, l));
+        let item_json = Default::default();
         let attr_ids = self.interner.product(&product);
         Some(Arc::new(Entry { product, list_price, item_json, attr_ids }))
     }
@@ -556,7 +566,7 @@ impl Snapshot {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
+    use crate::catalog::small_map::SmallMap;
 
     use super::*;
     use crate::catalog::model::{Names, Sku};
@@ -580,7 +590,7 @@ mod tests {
         let sku = Sku {
             id: id * 10,
             code: format!("P{id}"),
-            attrs: BTreeMap::from([("color".to_string(), format!("c{}", id % 3))]),
+            attrs: [("color".to_string(), format!("c{}", id % 3))].into_iter().collect(),
             price,
             list_price: None,
             currency: "CNY".into(),
@@ -603,9 +613,9 @@ mod tests {
             created_at,
             updated_at: 0,
             listed_at: None,
-            texts: BTreeMap::new(),
+            texts: SmallMap::new(),
             tags: Vec::new(),
-            attributes: BTreeMap::new(),
+            attributes: SmallMap::new(),
             images: Vec::new(),
             skus: vec![sku],
         }

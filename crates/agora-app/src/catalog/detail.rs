@@ -1,6 +1,5 @@
 //! Product detail for shoppers, from the snapshot plus live availability.
 
-use std::collections::BTreeMap;
 
 use agora_domain::Locale;
 use serde::Serialize;
@@ -8,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::cache::Crumb;
 use super::model::{Image, ProductText};
+use super::small_map::SmallMap;
 use crate::App;
 use crate::error::{AppError, AppResult};
 
@@ -16,7 +16,8 @@ use crate::error::{AppError, AppResult};
 pub struct SkuView {
     pub id: i64,
     pub code: String,
-    pub attrs: BTreeMap<String, String>,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub attrs: SmallMap<String>,
     pub price: i64,
     pub list_price: Option<i64>,
     pub currency: String,
@@ -41,9 +42,11 @@ pub struct ProductView {
     pub category_id: i64,
     pub breadcrumb: Vec<Crumb>,
     /// Texts in every locale the product has.
-    pub texts: BTreeMap<String, ProductText>,
+    #[schema(value_type = std::collections::BTreeMap<String, ProductText>)]
+    pub texts: SmallMap<ProductText>,
     pub tags: Vec<String>,
-    pub attributes: BTreeMap<String, String>,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub attributes: SmallMap<String>,
     pub images: Vec<Image>,
     pub skus: Vec<SkuView>,
     /// Total units available over all SKUs.

@@ -8,7 +8,7 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use super::attrs::AttrFilter;
-use super::cache::{Crumb, Entry, Snapshot, locale_index};
+use super::cache::{Crumb, Entry, Snapshot};
 use super::model::Product;
 use crate::App;
 use crate::error::{AppError, AppResult};
@@ -85,7 +85,10 @@ pub(crate) fn item_json(snap: &Snapshot, p: &Product, list_price: Option<i64>, l
         sales_count: p.sales_count,
         created_at: p.created_at,
     };
-    serde_json::to_string(&item).unwrap_or_default()
+    let json = serde_json::to_string(&item).unwrap_or_default();
+    // Kept for the snapshot's lifetime: an exact-size copy without the buffer's growth
+    // slack (shrinking in place would leave the slack as holes in the heap).
+    String::from(json.as_str())
 }
 
 /// A parsed listing request.
@@ -285,14 +288,13 @@ pub async fn list(app: &App, q: &ListingQuery) -> AppResult<String> {
     } else {
         None
     };
-    let li = locale_index(q.locale);
     let mut out = String::with_capacity(64 + page.len() * 512);
     out.push_str("{\"items\":[");
     for (n, &i) in page.iter().enumerate() {
         if n > 0 {
             out.push(',');
         }
-        out.push_str(&snap.products[i as usize].item_json[li]);
+        out.push_str(snap.products[i as usize].item_json(&snap, q.locale));
     }
     out.push_str("],\"next_cursor\":");
     out.push_str(&serde_json::to_string(&next_cursor).unwrap_or_else(|_| "null".into()));

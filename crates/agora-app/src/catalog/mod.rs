@@ -17,6 +17,7 @@ pub mod listing;
 pub mod model;
 pub mod products;
 pub mod skus;
+pub mod small_map;
 pub mod store;
 pub mod tree;
 pub mod variants;

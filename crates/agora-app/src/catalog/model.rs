@@ -1,11 +1,11 @@
 //! The catalog's read model: categories, products with texts, tags, attributes, images and
 //! SKUs, as loaded from the database and as returned to staff.
 
-use std::collections::BTreeMap;
-
 use agora_domain::Locale;
 use serde::Serialize;
 use utoipa::ToSchema;
+
+use super::small_map::SmallMap;
 
 /// Category names in every locale.
 #[derive(Debug, Clone, Serialize, ToSchema, PartialEq, Eq)]
@@ -84,7 +84,8 @@ pub struct Sku {
     pub id: i64,
     pub code: String,
     /// Axis values, e.g. `{"color": "red", "size": "M"}`.
-    pub attrs: BTreeMap<String, String>,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub attrs: SmallMap<String>,
     pub price: i64,
     pub list_price: Option<i64>,
     pub currency: String,
@@ -111,9 +112,11 @@ pub struct Product {
     pub updated_at: i64,
     pub listed_at: Option<i64>,
     /// Texts keyed by locale (`en`, `zh-CN`, `zh-TW`).
-    pub texts: BTreeMap<String, ProductText>,
+    #[schema(value_type = std::collections::BTreeMap<String, ProductText>)]
+    pub texts: SmallMap<ProductText>,
     pub tags: Vec<String>,
-    pub attributes: BTreeMap<String, String>,
+    #[schema(value_type = std::collections::BTreeMap<String, String>)]
+    pub attributes: SmallMap<String>,
     pub images: Vec<Image>,
     pub skus: Vec<Sku>,
 }

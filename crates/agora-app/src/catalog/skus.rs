@@ -237,7 +237,7 @@ pub async fn add(app: &App, actor: &Actor, product_id: i64, input: &NewSku) -> A
     e.finish()?;
     let mut tx = app.db.begin().await?;
     let before = products::load_locked(&mut tx, product_id, app.now()).await?;
-    if before.skus.iter().any(|s| s.attrs == input.attrs) {
+    if before.skus.iter().any(|s| s.attrs.iter().eq(input.attrs.iter())) {
         return Err(AppError::conflict("sku_exists", "the product already has a SKU with these attributes"));
     }
     let s = Insert {

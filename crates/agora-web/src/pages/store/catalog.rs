@@ -6,6 +6,7 @@ use agora_app::catalog::cache::{Crumb, Entry};
 use agora_app::catalog::detail::{self, ProductView};
 use agora_app::catalog::listing::{self, ListingQuery, Sort};
 use agora_app::catalog::{Category, Snapshot};
+use agora_app::catalog::small_map::SmallMap;
 use agora_domain::Locale;
 use askama::Template;
 use axum::extract::{Path, RawQuery, State};
@@ -413,7 +414,7 @@ struct ProductPage {
     problem: Option<&'static str>,
 }
 
-fn sku_label(attrs: &BTreeMap<String, String>, code: &str) -> String {
+fn sku_label(attrs: &SmallMap<String>, code: &str) -> String {
     if attrs.is_empty() { code.to_string() } else { attrs.values().cloned().collect::<Vec<_>>().join(" / ") }
 }
 

@@ -90,11 +90,11 @@ async fn product_details_are_edited_after_creation(t: &TestApp) {
         .await;
     assert_eq!((r.status, r.location()), (303, path.as_str()), "{}", r.html);
     let p = agora_app::catalog::products::get(&t.app, id).await.unwrap();
-    assert_eq!(p.texts["en"].subtitle, "Roasted");
-    assert_eq!(p.texts["zh-TW"].title, "金烏龍");
+    assert_eq!(p.texts.get("en").unwrap().subtitle, "Roasted");
+    assert_eq!(p.texts.get("zh-TW").unwrap().title, "金烏龍");
     assert_eq!((p.slug.as_str(), p.brand.as_str()), ("golden-oolong", "Hill"));
     assert_eq!(p.tags, ["oolong", "tea"], "stored in order");
-    assert_eq!(p.attributes["roast"], "medium");
+    assert_eq!(p.attributes.get("roast").unwrap(), "medium");
     assert_eq!(audits(t, "product.update").await, before + 1);
     let page = web.get(&path).await;
     assert_eq!(page.input_value("d_title_zh_cn").as_deref(), Some("金乌龙"));
