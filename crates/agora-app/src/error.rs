@@ -20,10 +20,10 @@ pub enum AppError {
     Conflict { code: &'static str, message: String },
     #[error("authentication required")]
     Unauthenticated,
+    /// Wrong identifier or password, or an account locked after repeated failures (the
+    /// same answer, so it does not reveal which accounts exist).
     #[error("invalid credentials")]
     InvalidCredentials,
-    #[error("account locked until {until_ms}")]
-    Locked { until_ms: i64 },
     #[error("not allowed")]
     Forbidden,
     #[error("too many requests")]
@@ -64,7 +64,6 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::Unauthenticated => "unauthenticated",
             AppError::InvalidCredentials => "invalid_credentials",
-            AppError::Locked { .. } => "account_locked",
             AppError::Forbidden => "forbidden",
             AppError::RateLimited { .. } => "rate_limited",
             AppError::InsufficientStock { .. } => "insufficient_stock",

@@ -44,7 +44,6 @@ fn status_of(err: &AppError) -> StatusCode {
             StatusCode::CONFLICT
         }
         AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-        AppError::Locked { .. } => StatusCode::LOCKED,
         AppError::Forbidden => StatusCode::FORBIDDEN,
         AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
         AppError::Provider(_) => StatusCode::BAD_GATEWAY,

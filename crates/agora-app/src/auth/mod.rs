@@ -139,7 +139,8 @@ pub(crate) fn check_rate(app: &App, table: &'static str, client_key: &str) -> Ap
 }
 
 /// The password check shared by customers and staff: unknown accounts cost the same time
-/// as known ones, locked accounts are refused, failures count towards the lockout.
+/// as known ones, locked accounts are refused like wrong passwords, failures count towards
+/// the lockout.
 /// Returns the account id on success.
 pub(crate) async fn check_password(
     app: &App,
@@ -151,10 +152,11 @@ pub(crate) async fn check_password(
         let _ = hash_password_blocking(password.to_string()).await;
         return Err(AppError::InvalidCredentials);
     };
-    if let Some(until) = account.locked_until
-        && until > app.now()
-    {
-        return Err(AppError::Locked { until_ms: until });
+    // A locked account answers exactly like a wrong password (same error, same time):
+    // a distinct answer would tell anyone which e-mails and phones have accounts.
+    if account.locked_until.is_some_and(|until| until > app.now()) {
+        let _ = hash_password_blocking(password.to_string()).await;
+        return Err(AppError::InvalidCredentials);
     }
     let ok = verify_password_blocking(password.to_string(), account.password_hash).await;
     record_login_outcome(app, table, account.id, ok).await?;

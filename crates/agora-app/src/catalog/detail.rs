@@ -1,6 +1,5 @@
 //! Product detail for shoppers, from the snapshot plus live availability.
 
-
 use agora_domain::Locale;
 use serde::Serialize;
 use utoipa::ToSchema;

@@ -160,7 +160,8 @@ pub async fn cancel_and_refund(
     Ok(())
 }
 
-/// Staff cancels an order; a paid order is refunded in full through the provider.
+/// Staff cancels an order that has not shipped anything; a paid order is refunded in full
+/// through the provider.
 /// `may_refund` says whether the staff member holds the Refund permission: cancelling an
 /// order that has collected money refunds it, so it needs that permission too.
 pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor, may_refund: bool) -> AppResult<OrderRow> {
@@ -171,6 +172,14 @@ pub async fn cancel_by_staff(app: &App, id: i64, reason: &str, actor: &Actor, ma
     let mut order = store::lock(&mut tx, id).await?;
     if !may_refund && order.paid_total - order.refunded_total > 0 {
         return Err(AppError::Forbidden);
+    }
+    // Cancelling returns every reserved unit to stock and refunds everything; once a
+    // parcel has left, part of the goods is with the carrier: refund instead.
+    if store::shipment_count(&mut tx, id).await? > 0 {
+        return Err(AppError::conflict(
+            "order_has_shipments",
+            "part of this order has shipped and cannot be cancelled; refund it instead",
+        ));
     }
     let before = views::snapshot(&order);
     let staff = format!("staff:{}", actor.staff_id);

@@ -71,6 +71,15 @@ pub async fn lock(tx: &mut Tx, id: i64) -> AppResult<OrderRow> {
         .ok_or(AppError::not_found("order"))
 }
 
+/// How many shipments an order has (inside the caller's transaction, after [`lock`]).
+pub async fn shipment_count(tx: &mut Tx, order_id: i64) -> AppResult<i64> {
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shipments WHERE order_id = $1")
+        .bind(order_id)
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(n)
+}
+
 /// Appends a history row.
 pub async fn history(
     tx: &mut Tx,

@@ -77,7 +77,7 @@ pub struct LoginRequest {
 
 /// Log a customer in; optionally merge a guest cart.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "auth", request_body = LoginRequest,
-    responses((status = 200, body = SessionResponse<Customer>), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
+    responses((status = 200, body = SessionResponse<Customer>), (status = 401, body = crate::error::Problem), (status = 429, body = crate::error::Problem)))]
 async fn login(
     State(state): State<AppState>,
     client: ClientInfo,
@@ -154,7 +154,7 @@ pub struct StaffLoginRequest {
 
 /// Log a staff member in.
 #[utoipa::path(post, path = "/api/v1/admin/auth/login", tag = "staff", request_body = StaffLoginRequest,
-    responses((status = 200, body = SessionResponse<StaffMember>), (status = 401, body = crate::error::Problem), (status = 423, body = crate::error::Problem)))]
+    responses((status = 200, body = SessionResponse<StaffMember>), (status = 401, body = crate::error::Problem)))]
 async fn staff_login(
     State(state): State<AppState>,
     client: ClientInfo,

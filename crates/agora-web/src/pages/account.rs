@@ -105,7 +105,6 @@ pub(super) fn login_refusal(e: &AppError) -> Option<(StatusCode, &'static str)> 
         AppError::InvalidCredentials | AppError::Validation(_) => {
             Some((StatusCode::UNAUTHORIZED, "account.login_failed"))
         }
-        AppError::Locked { .. } => Some((StatusCode::LOCKED, "account.locked")),
         AppError::RateLimited { .. } => Some((StatusCode::TOO_MANY_REQUESTS, "account.rate_limited")),
         _ => None,
     }
@@ -198,7 +197,7 @@ pub async fn change_password(
         auth::change_password(&state.app, me.customer_id, me.session_id, &f.current_password, &f.new_password).await;
     match result {
         Ok(()) => page(&PasswordPage { ctx, form: FormState::default(), done: true }),
-        Err(e @ (AppError::Locked { .. } | AppError::RateLimited { .. })) => {
+        Err(e @ AppError::RateLimited { .. }) => {
             let (status, notice) = login_refusal(&e).ok_or_else(|| PageError::from(e))?;
             render(status, &PasswordPage { ctx, form: FormState::default().with_notice(notice), done: false })
         }

@@ -118,10 +118,14 @@ async fn lockout_after_failures(t: &TestApp) {
             .await
             .assert_problem(401, "invalid_credentials");
     }
-    // Locked now, even with the right password.
-    c.post("/api/v1/auth/login", &json!({"identifier": "l@l.cn", "password": "right password"}), None)
-        .await
-        .assert_problem(423, "account_locked");
+    // Locked now, even with the right password, and answering exactly like an unknown
+    // account would (no hint that this e-mail has an account).
+    let locked =
+        c.post("/api/v1/auth/login", &json!({"identifier": "l@l.cn", "password": "right password"}), None).await;
+    locked.assert_problem(401, "invalid_credentials");
+    let unknown =
+        c.post("/api/v1/auth/login", &json!({"identifier": "n@l.cn", "password": "right password"}), None).await;
+    assert_eq!((unknown.status, &unknown.body["detail"]), (locked.status, &locked.body["detail"]));
     t.clock.advance_ms(16 * 60_000);
     assert_eq!(
         c.post("/api/v1/auth/login", &json!({"identifier": "l@l.cn", "password": "right password"}), None).await.status,
