@@ -92,12 +92,16 @@ pub fn provider() -> Sandbox {
     Sandbox
 }
 
-/// Creates a payment for what is still owed on an order the viewer may see.
+/// Creates a payment for what is still owed on an order the viewer may see, or returns the
+/// one still pending for that amount (pressing "pay" twice must not open two payments).
 pub async fn create_payment(app: &App, order_id: i64, viewer: &Viewer) -> AppResult<Payment> {
     let order = orders::find_for(app, order_id, viewer).await?;
     let owed = order.grand_total - order.paid_total;
     if order.status()? != OrderStatus::PendingPayment || owed <= 0 {
         return Err(AppError::conflict("order_not_payable", "the order is not waiting for payment"));
+    }
+    if let Some(pending) = store::pending_for(app.db.reader(), order_id, owed).await? {
+        return Ok(pending);
     }
     let p = provider();
     let req = PaymentRequest { order_number: order.number.clone(), amount: owed, currency: order.currency.clone() };

@@ -97,24 +97,34 @@ pub async fn payments_of(pool: &AnyPool, order_id: i64) -> AppResult<Vec<Payment
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(order_id).fetch_all(pool).await?)
 }
 
-/// Captured payments of an order with the amount still refundable on each.
+/// Captured payments of an order with the amount still refundable on each (one query).
 pub async fn refundable(tx: &mut Tx, order_id: i64) -> AppResult<Vec<(Payment, i64)>> {
-    let sql = format!("SELECT {PAYMENT_COLS} FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id");
-    let list: Vec<Payment> = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(order_id).fetch_all(&mut **tx).await?;
+    use sqlx::Row;
+    let sql = format!(
+        "SELECT {PAYMENT_COLS}, CAST(COALESCE((SELECT SUM(r.amount) FROM refunds r \
+         WHERE r.payment_id = payments.id AND r.status = 'succeeded'), 0) AS BIGINT) AS refunded \
+         FROM payments WHERE order_id = $1 AND status = 'succeeded' ORDER BY id"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(order_id).fetch_all(&mut **tx).await?;
     let mut out = Vec::new();
-    for p in list {
-        let refunded: Option<i64> = sqlx::query_scalar(
-            "SELECT CAST(SUM(amount) AS BIGINT) FROM refunds WHERE payment_id = $1 AND status = 'succeeded'",
-        )
-        .bind(p.id)
-        .fetch_one(&mut **tx)
-        .await?;
-        let left = p.amount - refunded.unwrap_or(0);
+    for row in rows {
+        let p = Payment::from_row(&row)?;
+        let left = p.amount - row.try_get::<i64, _>("refunded")?;
         if left > 0 {
             out.push((p, left));
         }
     }
     Ok(out)
+}
+
+/// The newest payment of an order still waiting at the provider for exactly `amount`
+/// (a buyer pressing "pay" again gets the same payment instead of a second one).
+pub async fn pending_for(pool: &AnyPool, order_id: i64, amount: i64) -> AppResult<Option<Payment>> {
+    let sql = format!(
+        "SELECT {PAYMENT_COLS} FROM payments WHERE order_id = $1 AND status = 'pending' AND amount = $2 \
+         ORDER BY id DESC LIMIT 1"
+    );
+    Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(order_id).bind(amount).fetch_optional(pool).await?)
 }
 
 pub struct NewRefund<'a> {

@@ -9,7 +9,8 @@ both_backends!(
     signature_and_staleness_rejected,
     duplicates_and_out_of_order_applied_once,
     notification_retried_until_acknowledged,
-    partial_capture_refunded_when_the_order_times_out
+    partial_capture_refunded_when_the_order_times_out,
+    paying_again_reuses_the_pending_payment
 );
 
 const HOOK: &str = "/api/v1/payments/webhooks/sandbox";
@@ -211,4 +212,16 @@ async fn partial_capture_refunded_when_the_order_times_out(t: &TestApp) {
     assert_eq!(body["status"], "cancelled");
     assert_eq!(body["refunded_total"], 500);
     assert_eq!(fixtures::ledger_sum(t, order).await, 0);
+}
+
+async fn paying_again_reuses_the_pending_payment(t: &TestApp) {
+    let (order, who, reference) = pending_order(t).await;
+    assert_eq!(fixtures::start_payment(t, order, &who).await, reference, "the same payment again");
+    assert_eq!((t.count("payments").await, t.count("sandbox_payments").await), (1, 1));
+    // Once that payment has failed, paying opens a new one.
+    let secret = t.app.settings.secrets.payment_webhook.clone();
+    let failed = message("f1", "payment.failed", &reference, 1_800);
+    assert_eq!(fixtures::signed_post(t, HOOK, &secret, "f1", t.app.now(), &failed).await.status, 200);
+    assert_ne!(fixtures::start_payment(t, order, &who).await, reference);
+    assert_eq!(t.count("payments").await, 2);
 }
