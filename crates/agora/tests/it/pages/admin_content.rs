@@ -1,5 +1,6 @@
 //! Console pages added for issue 3: product texts/tags/attributes after creation, warehouse
-//! edit and deactivation, home-page banners (CRUD, order, window, roles), previous-page links.
+//! edit and deactivation, home-page banners (CRUD, order, window, roles), previous-page links,
+//! the staff and warehouse lists paged (pages and API).
 
 use agora_testkit::TestApp;
 use serde_json::json;
@@ -13,7 +14,8 @@ both_backends!(
     warehouses_are_edited_and_deactivated,
     banners_are_managed_and_shown_in_their_window,
     banner_pages_need_the_catalog_permission,
-    lists_link_to_the_previous_page
+    lists_link_to_the_previous_page,
+    staff_and_warehouse_lists_are_paged
 );
 
 async fn scalar_text(t: &TestApp, sql: &str, id: i64) -> String {
@@ -312,4 +314,97 @@ async fn lists_link_to_the_previous_page(t: &TestApp) {
     assert_eq!(link(&back, "next-page"), link(&second, "next-page"), "the same page again");
     let front = web.get(&link(&back, "prev-page").expect("prev")).await;
     assert!(front.html.contains(">/c/0</a>") && link(&front, "prev-page").is_none());
+}
+
+/// The values of `attr="…"` in page order.
+fn attrs(p: &Page, attr: &str) -> Vec<String> {
+    p.html.split(&format!("{attr}=\"")).skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+}
+
+/// Walks an API list to its end with `limit`: every page's ids.
+async fn api_pages(t: &TestApp, path: &str, token: &str, limit: usize) -> Vec<Vec<i64>> {
+    let (mut pages, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}?limit={limit}&cursor={c}"),
+            None => format!("{path}?limit={limit}"),
+        };
+        let r = t.client.get(&url, Some(token)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        pages.push(r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect());
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return pages,
+        }
+    }
+}
+
+async fn staff_and_warehouse_lists_are_paged(t: &TestApp) {
+    // Staff: 25 accounts (the console's admin and 24 more), 20 to a page, oldest first.
+    let web = console(t, "admin").await;
+    for n in 0..24 {
+        sqlx::query(
+            "INSERT INTO staff (email, password_hash, display_name, role, created_at, updated_at) \
+             VALUES ($1, 'x', '', 'support', 0, 0)",
+        )
+        .bind(format!("member{n:02}@staff.test"))
+        .execute(t.app.db.writer())
+        .await
+        .unwrap();
+    }
+    let emails: Vec<String> =
+        sqlx::query_scalar("SELECT email FROM staff ORDER BY id").fetch_all(t.app.db.reader()).await.unwrap();
+    assert_eq!(emails.len(), 25);
+    let shown =
+        |p: &Page| emails.iter().filter(|e| p.html.contains(&format!("<td>{e}</td>"))).cloned().collect::<Vec<_>>();
+    let first = web.get("/admin/staff").await;
+    assert_eq!(first.status, 200, "{}", first.html);
+    assert_eq!(shown(&first), emails[..20], "{}", first.html);
+    assert!(link(&first, "prev-page").is_none());
+    let second = web.get(&link(&first, "next-page").expect("next")).await;
+    assert_eq!(shown(&second), emails[20..], "{}", second.html);
+    assert!(link(&second, "next-page").is_none());
+    let back = web.get(&link(&second, "prev-page").expect("prev")).await;
+    assert_eq!(shown(&back), emails[..20]);
+    assert_eq!(web.get("/admin/staff?cursor=%21%21").await.status, 400, "a forged cursor is bad input");
+    let admin = t.staff_token("admin").await;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM staff ORDER BY id").fetch_all(t.app.db.reader()).await.unwrap();
+    let pages = api_pages(t, "/api/v1/admin/staff", &admin, 10).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [10, 10, 6]);
+    assert_eq!(pages.concat(), ids);
+    t.client.get("/api/v1/admin/staff?limit=0", Some(&admin)).await.assert_problem(422, "validation_failed");
+
+    // Warehouses: 25 with tied priorities, preferred first then by id, across pages.
+    let op = t.staff_token("operator").await;
+    for n in 0..25 {
+        let body = json!({"code": format!("W{n:02}"), "name": format!("Warehouse {n}"), "priority": n % 3});
+        assert_eq!(t.client.post("/api/v1/admin/warehouses", &body, Some(&op)).await.status, 201);
+    }
+    let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM warehouses ORDER BY priority DESC, id")
+        .fetch_all(t.app.db.reader())
+        .await
+        .unwrap();
+    let pages = api_pages(t, "/api/v1/admin/warehouses", &op, 7).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [7, 7, 7, 4]);
+    assert_eq!(pages.concat(), order);
+    let web = console(t, "operator").await;
+    let linked = |p: &Page| -> Vec<i64> {
+        attrs(p, "href").iter().filter_map(|h| h.strip_prefix("/admin/inventory/warehouses/")?.parse().ok()).collect()
+    };
+    // The stock list is on its second page: the warehouse links keep it there.
+    let inv = web.get("/admin/inventory?sku=5").await;
+    assert_eq!(inv.status, 200, "{}", inv.html);
+    assert_eq!(linked(&inv), order[..20], "{}", inv.html);
+    assert!(link(&inv, "wh-prev-page").is_none());
+    let next = link(&inv, "wh-next-page").expect("next warehouses");
+    assert!(next.contains("sku=5") && next.contains("wh_cursor="), "{next}");
+    let second = web.get(&next).await;
+    assert_eq!(linked(&second), order[20..], "{}", second.html);
+    assert!(link(&second, "wh-next-page").is_none());
+    assert_eq!(second.input_value("sku").as_deref(), Some("5"), "the stock filter is kept");
+    let back = web.get(&link(&second, "wh-prev-page").expect("prev warehouses")).await;
+    assert_eq!(linked(&back), order[..20]);
+    // Every warehouse is still offered in the stock forms.
+    assert_eq!(attrs(&second, "<option value").len(), 3 * 25, "{}", second.html);
 }
