@@ -1,6 +1,6 @@
 //! Console pages added for issue 3: product texts/tags/attributes after creation, warehouse
 //! edit and deactivation, home-page banners (CRUD, order, window, roles), previous-page links,
-//! the staff and warehouse lists paged (pages and API).
+//! the staff and warehouse lists paged (pages and API), banner images uploaded with the form.
 
 use agora_testkit::TestApp;
 use serde_json::json;
@@ -15,7 +15,8 @@ both_backends!(
     banners_are_managed_and_shown_in_their_window,
     banner_pages_need_the_catalog_permission,
     lists_link_to_the_previous_page,
-    staff_and_warehouse_lists_are_paged
+    staff_and_warehouse_lists_are_paged,
+    banner_images_are_uploaded_with_the_form
 );
 
 async fn scalar_text(t: &TestApp, sql: &str, id: i64) -> String {
@@ -407,4 +408,75 @@ async fn staff_and_warehouse_lists_are_paged(t: &TestApp) {
     assert_eq!(linked(&back), order[..20]);
     // Every warehouse is still offered in the stock forms.
     assert_eq!(attrs(&second, "<option value").len(), 3 * 25, "{}", second.html);
+}
+
+/// The names of the files in the media folder, sorted.
+fn media_files(t: &TestApp) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(t.app.settings.media_dir())
+        .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+async fn banner_images_are_uploaded_with_the_form(t: &TestApp) {
+    use crate::catalog::images::png;
+    let web = console(t, "operator").await;
+    let list = web.get("/admin/banners").await;
+    assert!(list.html.contains("enctype=\"multipart/form-data\""), "{}", list.html);
+    let token = list.csrf();
+    let fields = [("_csrf", token.as_str()), ("href", "/c/tea"), ("alt_en", "Tea week"), ("active", "yes")];
+    let before = media_files(t);
+    // Not an image; a real image with an off-site link; neither file nor path: refused
+    // beside the field, the typed values kept, nothing stored.
+    let r = web.post_multipart("/admin/banners", &fields, b"%PDF-1.4 nope").await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("file").unwrap().contains("JPEG, PNG, WebP or GIF"), "{}", r.html);
+    assert_eq!(r.input_value("href").as_deref(), Some("/c/tea"));
+    let mut off_site = fields;
+    off_site[1] = ("href", "https://evil.example/");
+    let r = web.post_multipart("/admin/banners", &off_site, &png(1200, 400, 7)).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("href").is_some() && r.field_error("file").is_none(), "{}", r.html);
+    let r = web.post_multipart("/admin/banners", &fields, b"").await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("file").is_some(), "{}", r.html);
+    assert_eq!((t.count("banners").await, media_files(t)), (0, before.clone()), "nothing written");
+    assert_eq!(audits(t, "banner.create").await, 0);
+
+    // A wide PNG: stored at the medium size, shown on the home page.
+    let r = web.post_multipart("/admin/banners", &fields, &png(1200, 400, 7)).await;
+    assert_eq!((r.status, r.location()), (303, "/admin/banners"), "{}", r.html);
+    let (id, url): (i64, String) =
+        sqlx::query_as("SELECT id, image_url FROM banners").fetch_one(t.app.db.reader()).await.unwrap();
+    let name = url.strip_prefix("/media/").expect("a media address");
+    let stored = image::load_from_memory(&std::fs::read(t.app.settings.media_dir().join(name)).unwrap()).unwrap();
+    assert_eq!((stored.width(), stored.height()), (800, 267), "the medium size");
+    let home = Web::new(t).get("/").await;
+    assert!(home.html.contains(&format!("<img src=\"{url}\" alt=\"Tea week\">")), "{}", home.html);
+    assert_eq!(Web::new(t).get(&url).await.status, 200);
+    assert_eq!(audits(t, "banner.create").await, 1);
+
+    // Edit: a new file replaces the picture; a bad one changes nothing; the path alone still works.
+    let edit = format!("/admin/banners/{id}");
+    let files = media_files(t);
+    let r = web.post_multipart(&edit, &fields, b"GIF87 but no").await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("file").is_some(), "{}", r.html);
+    let r = web.post_multipart("/admin/banners/999999", &fields, &png(100, 50, 9)).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(media_files(t), files, "nothing written");
+    let r = web.post_multipart(&edit, &fields, &png(100, 50, 9)).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let small: String = sqlx::query_scalar("SELECT image_url FROM banners").fetch_one(t.app.db.reader()).await.unwrap();
+    assert_ne!(small, url);
+    let small_name = small.strip_prefix("/media/").unwrap();
+    let kept = std::fs::read(t.app.settings.media_dir().join(small_name)).unwrap();
+    assert_eq!(kept, png(100, 50, 9), "a picture that fits is stored as uploaded");
+    let mut by_path = fields.to_vec();
+    by_path.push(("image_url", &url));
+    let r = web.post_multipart(&edit, &by_path, b"").await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert!(Web::new(t).get("/").await.html.contains(&format!("<img src=\"{url}\"")));
+    assert_eq!(audits(t, "banner.update").await, 2);
 }
