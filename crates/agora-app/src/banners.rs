@@ -109,6 +109,24 @@ fn check(input: &BannerInput) -> AppResult<()> {
     if input.image_url.trim().strip_prefix("/media/").and_then(images::stored_type).is_none() {
         e.add("image_url", "must be an uploaded image under /media/");
     }
+    check_fields(input, &mut e);
+    e.finish()
+}
+
+/// Stores `file`, an image uploaded with a banner form, and returns `input` pointing at it
+/// (for [`create`] or [`update`]). The other fields are checked first, together with the
+/// file's format (refusals name `file`), so a refused form writes nothing.
+pub async fn with_upload(app: &App, input: &BannerInput, file: &[u8]) -> AppResult<BannerInput> {
+    let mut e = Errors::default();
+    images::check_file(file, &mut e);
+    check_fields(input, &mut e);
+    e.finish()?;
+    let image_url = images::store_upload(app, file).await?;
+    Ok(BannerInput { image_url, ..input.clone() })
+}
+
+/// Every check but the image's.
+fn check_fields(input: &BannerInput, e: &mut Errors) {
     if !same_site(input.href.trim()) {
         e.add("href", "must be a link on this site, starting with /");
     }
@@ -124,7 +142,6 @@ fn check(input: &BannerInput) -> AppResult<()> {
     {
         e.add("ends_at", "must be after the start");
     }
-    e.finish()
 }
 
 async fn load(tx: &mut Tx, id: i64) -> AppResult<Banner> {

@@ -8,6 +8,7 @@ use super::{Credentials, IssuedSession, Role, STAFF, check_password, check_rate,
 use crate::App;
 use crate::audit::{self, Actor, Change};
 use crate::error::{AppError, AppResult, FieldError, unique_violation};
+use crate::page::{self, Page};
 
 /// A staff member as listed to administrators.
 #[derive(Debug, Clone, Serialize, FromRow, utoipa::ToSchema)]
@@ -81,12 +82,21 @@ pub async fn create_staff(app: &App, input: &NewStaff, actor: Option<&Actor>) ->
     Ok(member)
 }
 
-/// Every staff account.
-pub async fn list_staff(app: &App) -> AppResult<Vec<StaffMember>> {
-    let rows = sqlx::query_as("SELECT id, email, display_name, role, status, created_at FROM staff ORDER BY id")
-        .fetch_all(app.db.reader())
-        .await?;
-    Ok(rows)
+/// Staff accounts, oldest first, a page at a time.
+pub async fn list_staff(app: &App, cursor: Option<&str>, limit: Option<i64>) -> AppResult<Page<StaffMember>> {
+    let limit = page::limit(limit)?;
+    let after = match cursor {
+        Some(c) => page::decode_cursor(c, 1)?[0],
+        None => 0,
+    };
+    let rows: Vec<StaffMember> = sqlx::query_as(
+        "SELECT id, email, display_name, role, status, created_at FROM staff WHERE id > $1 ORDER BY id LIMIT $2",
+    )
+    .bind(after)
+    .bind(limit + 1)
+    .fetch_all(app.db.reader())
+    .await?;
+    Ok(page::paginate(rows, limit, |s| vec![s.id]))
 }
 
 /// Logs a staff member in.

@@ -106,16 +106,40 @@ fn image_change(action: &'static str, before: &Product, after: &Product) -> Chan
     }
 }
 
-/// Adds an image to a product (audited). `bytes` must be a JPEG, PNG, WebP or GIF that
-/// decodes; its thumbnail and medium variants are made and stored beside it.
-pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt: &str) -> AppResult<Product> {
-    let mut e = Errors::default();
+/// Checks an upload's size and magic bytes, adding the refusal (naming `file`) to `e`;
+/// returns its (content type, extension) when it is an accepted format.
+pub(crate) fn check_file(bytes: &[u8], e: &mut Errors) -> Option<(&'static str, &'static str)> {
     let kind = detect(bytes);
     if bytes.len() > MAX_BYTES {
         e.add("file", "must be at most 10 MiB");
     } else if kind.is_none() {
         e.add("file", "must be a JPEG, PNG, WebP or GIF image");
     }
+    kind.filter(|_| bytes.len() <= MAX_BYTES)
+}
+
+/// Stores an uploaded picture used outside a product (a banner): checked like a product
+/// image (refusals name `file`, and nothing is written), then its medium size — or the
+/// original when it already fits — is stored under its content hash. Returns its
+/// `/media/…` address.
+pub async fn store_upload(app: &App, bytes: &[u8]) -> AppResult<String> {
+    let mut e = Errors::default();
+    let kind = check_file(bytes, &mut e);
+    e.finish()?;
+    let Some((_, ext)) = kind else { return Err(AppError::invalid("file", "unsupported image")) };
+    let rendered = render(bytes).await?;
+    let name = match &rendered.medium {
+        Some(medium) => store_file(app, &medium.bytes, medium.ext).await?,
+        None => store_file(app, bytes, ext).await?,
+    };
+    Ok(format!("/media/{name}"))
+}
+
+/// Adds an image to a product (audited). `bytes` must be a JPEG, PNG, WebP or GIF that
+/// decodes; its thumbnail and medium variants are made and stored beside it.
+pub async fn upload(app: &App, actor: &Actor, product_id: i64, bytes: &[u8], alt: &str) -> AppResult<Product> {
+    let mut e = Errors::default();
+    let kind = check_file(bytes, &mut e);
     e.max_chars("alt", alt, ALT_MAX);
     e.finish()?;
     let Some((content_type, ext)) = kind else { return Err(AppError::invalid("file", "unsupported image")) };

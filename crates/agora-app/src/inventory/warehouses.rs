@@ -8,6 +8,7 @@ use crate::App;
 use crate::audit::{self, Actor, Change};
 use crate::db::Tx;
 use crate::error::{AppError, AppResult, FieldError, unique_violation};
+use crate::page::{self, Page};
 
 /// A warehouse as shown to staff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, FromRow, utoipa::ToSchema)]
@@ -200,8 +201,40 @@ async fn record_change(
     audit::record(tx, now, actor, change).await
 }
 
-/// Every warehouse, preferred first.
+/// Every warehouse, preferred first (for pickers; lists use [`page`]).
 pub async fn list(app: &App) -> AppResult<Vec<Warehouse>> {
     let sql = format!("SELECT {COLUMNS} FROM warehouses ORDER BY priority DESC, id");
     Ok(sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(app.db.reader()).await?)
+}
+
+/// Warehouses a page at a time, preferred first (the cursor is the last row's priority and id).
+pub async fn page(app: &App, cursor: Option<&str>, limit: Option<i64>) -> AppResult<Page<Warehouse>> {
+    let limit = page::limit(limit)?;
+    // No cursor: start above the highest priority a warehouse may have.
+    let (priority, id) = match cursor {
+        Some(c) => match page::decode_cursor(c, 2)?[..] {
+            [p, i] => (p, i),
+            _ => return Err(AppError::invalid("cursor", "malformed cursor")),
+        },
+        None => (MAX_PRIORITY + 1, 0),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM warehouses WHERE priority < $1 OR (priority = $1 AND id > $2) \
+         ORDER BY priority DESC, id LIMIT $3"
+    );
+    let rows: Vec<Warehouse> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(priority)
+        .bind(id)
+        .bind(limit + 1)
+        .fetch_all(app.db.reader())
+        .await?;
+    Ok(page::paginate(rows, limit, |w| vec![w.priority, w.id]))
+}
+
+/// One warehouse.
+pub async fn get(app: &App, id: i64) -> AppResult<Warehouse> {
+    let sql = format!("SELECT {COLUMNS} FROM warehouses WHERE id = $1");
+    let found: Option<Warehouse> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(app.db.reader()).await?;
+    found.ok_or(AppError::not_found("warehouse"))
 }

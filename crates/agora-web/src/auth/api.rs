@@ -13,6 +13,7 @@ use utoipa_axum::routes;
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{AnyStaff, ClientInfo, CustomerAuth, ManageStaff, Staff, ViewAudit, bearer_token};
 use crate::input::{Json, Path, Query};
+use crate::orders::api::PageParams;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -172,10 +173,23 @@ async fn staff_logout(State(state): State<AppState>, _s: AnyStaff, parts: Parts)
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Every staff account (admin only).
-#[utoipa::path(get, path = "/api/v1/admin/staff", tag = "staff", responses((status = 200, body = Vec<StaffMember>), (status = 403, body = crate::error::Problem)))]
-async fn staff_list(State(state): State<AppState>, _s: Staff<ManageStaff>) -> ApiResult<axum::Json<Vec<StaffMember>>> {
-    Ok(axum::Json(auth::list_staff(&state.app).await?))
+/// A page of staff accounts.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StaffPage {
+    pub items: Vec<StaffMember>,
+    pub next_cursor: Option<String>,
+}
+
+/// Staff accounts, oldest first, a page at a time (admin only).
+#[utoipa::path(get, path = "/api/v1/admin/staff", tag = "staff", params(PageParams),
+    responses((status = 200, body = StaffPage), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn staff_list(
+    State(state): State<AppState>,
+    _s: Staff<ManageStaff>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<axum::Json<StaffPage>> {
+    let page = auth::list_staff(&state.app, p.cursor.as_deref(), p.limit).await?;
+    Ok(axum::Json(StaffPage { items: page.items, next_cursor: page.next_cursor }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

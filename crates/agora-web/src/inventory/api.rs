@@ -3,13 +3,16 @@
 use agora_app::inventory::warehouses::{self, NewWarehouse, Warehouse, WarehouseUpdate};
 use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Serialize;
+use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::{movements, stock};
 use crate::error::ApiResult;
 use crate::extract::{ManageInventory, Staff};
-use crate::input::{Json, Path};
+use crate::input::{Json, Path, Query};
+use crate::orders::api::PageParams;
 use crate::state::AppState;
 
 pub fn routes() -> OpenApiRouter<AppState> {
@@ -30,11 +33,23 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(movements::transfer))
 }
 
-/// Every warehouse, preferred (highest priority) first.
-#[utoipa::path(get, path = "/api/v1/admin/warehouses", tag = "inventory",
-    responses((status = 200, body = Vec<Warehouse>), (status = 403, body = crate::error::Problem)))]
-async fn list(State(state): State<AppState>, _s: Staff<ManageInventory>) -> ApiResult<axum::Json<Vec<Warehouse>>> {
-    Ok(axum::Json(warehouses::list(&state.app).await?))
+/// A page of warehouses.
+#[derive(Debug, Serialize, ToSchema)]
+struct WarehousePage {
+    items: Vec<Warehouse>,
+    next_cursor: Option<String>,
+}
+
+/// Warehouses, preferred (highest priority) first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/admin/warehouses", tag = "inventory", params(PageParams),
+    responses((status = 200, body = WarehousePage), (status = 403, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+async fn list(
+    State(state): State<AppState>,
+    _s: Staff<ManageInventory>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<axum::Json<WarehousePage>> {
+    let page = warehouses::page(&state.app, p.cursor.as_deref(), p.limit).await?;
+    Ok(axum::Json(WarehousePage { items: page.items, next_cursor: page.next_cursor }))
 }
 
 /// Create a warehouse (audited). The code is unique.

@@ -23,6 +23,42 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
     }
 }
 
+/// A form that may carry a file as its part `file`: posted as `multipart/form-data` (the
+/// other parts are read as text into `T`; no file chosen = empty bytes) or urlencoded (no
+/// file). The CSRF check already happened in the page middleware.
+pub struct FormWithFile<T> {
+    pub form: T,
+    pub file: Vec<u8>,
+}
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for FormWithFile<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let content_type = req.headers().get(axum::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
+        if !content_type.is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("multipart/form-data")) {
+            let Form(form) = Form::from_request(req, state).await?;
+            return Ok(FormWithFile { form, file: Vec::new() });
+        }
+        let bad = |_| PageError::bad_request();
+        let mut parts =
+            axum::extract::Multipart::from_request(req, state).await.map_err(|_| PageError::bad_request())?;
+        let (mut fields, mut file) = (Vec::new(), Vec::new());
+        while let Some(part) = parts.next_field().await.map_err(bad)? {
+            match part.name().map(str::to_string) {
+                Some(name) if name == "file" => {
+                    file = part.bytes().await.map_err(|_| PageError::too_large())?.to_vec();
+                }
+                Some(name) => fields.push((name, part.text().await.map_err(bad)?)),
+                None => {}
+            }
+        }
+        let encoded = serde_urlencoded::to_string(&fields).map_err(|_| PageError::bad_request())?;
+        let form = serde_urlencoded::from_str(&encoded).map_err(|_| PageError::bad_request())?;
+        Ok(FormWithFile { form, file })
+    }
+}
+
 /// A form being shown again: what was typed (never passwords) and what is wrong with it.
 #[derive(Debug, Default, Clone)]
 pub struct FormState {

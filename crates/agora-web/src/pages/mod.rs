@@ -65,8 +65,18 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/products/{id}/images/{image}/alt", post(admin::image_alt))
         .route("/admin/products/{id}/images/{image}/delete", post(admin::delete_image))
         .route("/admin/products/{id}/details", post(admin::update_details))
-        .route("/admin/banners", get(admin::banner_list).post(admin::create_banner))
-        .route("/admin/banners/{id}", get(admin::banner).post(admin::update_banner))
+        .route(
+            "/admin/banners",
+            get(admin::banner_list)
+                .post(admin::create_banner)
+                .layer(axum::extract::DefaultBodyLimit::max(layer::UPLOAD_LIMIT)),
+        )
+        .route(
+            "/admin/banners/{id}",
+            get(admin::banner)
+                .post(admin::update_banner)
+                .layer(axum::extract::DefaultBodyLimit::max(layer::UPLOAD_LIMIT)),
+        )
         .route("/admin/banners/{id}/delete", post(admin::delete_banner))
         .route("/admin/banners/{id}/move", post(admin::move_banner))
         .route("/admin/{section}", get(admin::section))

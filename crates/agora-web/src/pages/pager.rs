@@ -20,16 +20,29 @@ impl Pager {
         back: Option<&str>,
         next_cursor: Option<&str>,
     ) -> Pager {
+        Pager::named(base, ("cursor", "back"), filters, cursor, back, next_cursor)
+    }
+
+    /// As [`Pager::new`] for a second list on one page: its cursor and back parameters
+    /// are called `names` (the other list's ones go in `filters`).
+    pub fn named(
+        base: &str,
+        names: (&str, &str),
+        filters: &[(&str, &str)],
+        cursor: Option<&str>,
+        back: Option<&str>,
+        next_cursor: Option<&str>,
+    ) -> Pager {
         let href = |cursor: Option<&str>, back: Option<&str>| {
             let mut q = form_urlencoded::Serializer::new(String::new());
             for (k, v) in filters.iter().filter(|(_, v)| !v.is_empty()) {
                 q.append_pair(k, v);
             }
             if let Some(c) = cursor {
-                q.append_pair("cursor", c);
+                q.append_pair(names.0, c);
             }
             if let Some(b) = back {
-                q.append_pair("back", b);
+                q.append_pair(names.1, b);
             }
             let q = q.finish();
             if q.is_empty() { base.to_string() } else { format!("{base}?{q}") }

@@ -1,6 +1,8 @@
 //! Home-page banners: the list (in display order, moved up or down), a create form, one
 //! banner's page (edit, delete with a ticked confirmation). ManageCatalog; the use cases
-//! in `agora_app::banners` validate and audit.
+//! in `agora_app::banners` validate and audit. The create and edit forms are multipart: the
+//! picture is either a file uploaded with the form (stored like a product image) or the
+//! `/media/…` path of an uploaded one.
 
 use agora_app::AppError;
 use agora_app::banners::{self, Banner, BannerInput};
@@ -14,7 +16,7 @@ use super::{Console, MenuItem, opt};
 use crate::extract::ManageCatalog;
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageError, PageResult, render, see_other};
-use crate::pages::form::{Form, FormState, given};
+use crate::pages::form::{Form, FormState, FormWithFile, given};
 use crate::pages::pager::Pager;
 use crate::state::AppState;
 
@@ -167,14 +169,39 @@ fn refused(form: FormState, e: AppError) -> Result<FormState, PageError> {
     Ok(form.absorb(e, &[])?)
 }
 
+/// The use-case input with the picture: a chosen file is stored (replacing the typed path);
+/// without one the path is required. A refusal is the form with its messages.
+async fn picture(
+    state: &AppState,
+    ctx: &Ctx,
+    f: &BannerForm,
+    file: &[u8],
+) -> Result<Result<BannerInput, FormState>, PageError> {
+    let input = match f.input(ctx) {
+        Ok(input) => input,
+        Err(form) => return Ok(Err(form)),
+    };
+    if !file.is_empty() {
+        return match banners::with_upload(&state.app, &input, file).await {
+            Ok(input) => Ok(Ok(input)),
+            Err(e) => Ok(Err(refused(f.kept(), e)?)),
+        };
+    }
+    if input.image_url.is_empty() {
+        let form = f.kept().field_error("file", ctx.t("admin_banners.file_or_path"));
+        return Ok(Err(form.with_notice("admin_orders.refused")));
+    }
+    Ok(Ok(input))
+}
+
 /// `POST /admin/banners`: a new banner.
 pub async fn create_banner(
     State(state): State<AppState>,
     ctx: Ctx,
     c: Console<ManageCatalog>,
-    Form(f): Form<BannerForm>,
+    FormWithFile { form: f, file }: FormWithFile<BannerForm>,
 ) -> PageResult {
-    let input = match f.input(&ctx) {
+    let input = match picture(&state, &ctx, &f, &file).await? {
         Ok(input) => input,
         Err(form) => return show_list(&state, ctx, &c, &ListParams::default(), form).await,
     };
@@ -225,9 +252,11 @@ pub async fn update_banner(
     ctx: Ctx,
     c: Console<ManageCatalog>,
     Path(id): Path<i64>,
-    Form(f): Form<BannerForm>,
+    FormWithFile { form: f, file }: FormWithFile<BannerForm>,
 ) -> PageResult {
-    let input = match f.input(&ctx) {
+    // A missing banner is a 404 before any file is stored.
+    banners::get(&state.app, id).await?;
+    let input = match picture(&state, &ctx, &f, &file).await? {
         Ok(input) => input,
         Err(form) => return show_one(&state, ctx, &c, id, Some(form)).await,
     };

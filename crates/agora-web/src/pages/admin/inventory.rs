@@ -28,6 +28,9 @@ pub struct StockFilters {
     pub cursor: Option<String>,
     /// Cursors of the earlier pages (see `pages::pager`).
     pub back: Option<String>,
+    /// The warehouse table's own page (see `pages::pager`).
+    pub wh_cursor: Option<String>,
+    pub wh_back: Option<String>,
     /// Which form just succeeded.
     pub done: Option<String>,
 }
@@ -41,8 +44,12 @@ struct InventoryPage {
     filters: FormState,
     stock: Vec<StockLevel>,
     alerts: Vec<StockLevel>,
+    /// Every warehouse, for the forms' pickers.
     warehouses: Vec<Warehouse>,
+    /// The warehouse table's page.
+    warehouse_rows: Vec<Warehouse>,
     pager: Pager,
+    wh_pager: Pager,
     form: FormState,
     done: bool,
 }
@@ -75,7 +82,12 @@ async fn show(
         (Vec::new(), Pager::default())
     } else {
         let page = levels::list(&state.app, &q).await?;
-        let keep = [("sku", filters.value("sku")), ("warehouse", filters.value("warehouse"))];
+        let keep = [
+            ("sku", filters.value("sku")),
+            ("warehouse", filters.value("warehouse")),
+            ("wh_cursor", f.wh_cursor.as_deref().unwrap_or_default()),
+            ("wh_back", f.wh_back.as_deref().unwrap_or_default()),
+        ];
         let next = Pager::new(
             "/admin/inventory",
             &keep,
@@ -87,6 +99,7 @@ async fn show(
     };
     let alerts = levels::alerts(&state.app, None, Some(20)).await?.items.into_iter().map(|a| a.level).collect();
     let warehouses = warehouses::list(&state.app).await?;
+    let (warehouse_rows, wh_pager) = warehouse_table(state, f).await?;
     let status = if filters.has_errors() {
         StatusCode::BAD_REQUEST
     } else if form.has_errors() {
@@ -102,11 +115,31 @@ async fn show(
         stock,
         alerts,
         warehouses,
+        warehouse_rows,
         pager: next,
+        wh_pager,
         form,
         done: f.done.is_some(),
     };
     render(status, &view)
+}
+
+/// The warehouse table's page and links; the stock list's filters and page stay as they are.
+async fn warehouse_table(state: &AppState, f: &StockFilters) -> Result<(Vec<Warehouse>, Pager), AppError> {
+    let cursor = opt(&f.wh_cursor);
+    let page = warehouses::page(&state.app, cursor.as_deref(), Some(20)).await?;
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (sku, warehouse, stock_cursor, stock_back) = (text(&f.sku), text(&f.warehouse), text(&f.cursor), text(&f.back));
+    let keep = [("sku", sku.as_str()), ("warehouse", &warehouse), ("cursor", &stock_cursor), ("back", &stock_back)];
+    let pager = Pager::named(
+        "/admin/inventory",
+        ("wh_cursor", "wh_back"),
+        &keep,
+        cursor.as_deref(),
+        f.wh_back.as_deref(),
+        page.next_cursor.as_deref(),
+    );
+    Ok((page.items, pager))
 }
 
 pub async fn inventory(

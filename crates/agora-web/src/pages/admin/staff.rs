@@ -6,11 +6,12 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{Console, MenuItem};
+use super::{Console, MenuItem, opt};
 use crate::extract::ManageStaff;
 use crate::input::Query;
 use crate::pages::ctx::{Ctx, PageResult, render, see_other};
 use crate::pages::form::{Form, FormState};
+use crate::pages::pager::Pager;
 use crate::state::AppState;
 
 /// A staff account as listed.
@@ -31,19 +32,26 @@ struct StaffListPage {
     menu: Vec<&'static MenuItem>,
     heading: &'static str,
     staff: Vec<StaffRow>,
+    pager: Pager,
     roles: [&'static str; 4],
     form: FormState,
     created: bool,
 }
 
 #[derive(Debug, Default, Deserialize)]
-pub struct Created {
+pub struct StaffParams {
     pub created: Option<String>,
+    pub cursor: Option<String>,
+    /// Cursors of the earlier pages (see `pages::pager`).
+    pub back: Option<String>,
 }
 
-async fn show(state: &AppState, ctx: Ctx, c: &Console<ManageStaff>, form: FormState, created: bool) -> PageResult {
-    let staff = auth::list_staff(&state.app)
-        .await?
+async fn show(state: &AppState, ctx: Ctx, c: &Console<ManageStaff>, p: &StaffParams, form: FormState) -> PageResult {
+    let cursor = opt(&p.cursor);
+    let page = auth::list_staff(&state.app, cursor.as_deref(), Some(20)).await?;
+    let pager = Pager::new("/admin/staff", &[], cursor.as_deref(), p.back.as_deref(), page.next_cursor.as_deref());
+    let staff = page
+        .items
         .into_iter()
         .map(|s| StaffRow {
             email: s.email,
@@ -54,7 +62,9 @@ async fn show(state: &AppState, ctx: Ctx, c: &Console<ManageStaff>, form: FormSt
         })
         .collect();
     let status = if form.has_errors() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
-    let view = StaffListPage { ctx, menu: c.menu.clone(), heading: "admin.staff", staff, roles: ROLES, form, created };
+    let created = p.created.is_some();
+    let view =
+        StaffListPage { ctx, menu: c.menu.clone(), heading: "admin.staff", staff, pager, roles: ROLES, form, created };
     render(status, &view)
 }
 
@@ -62,9 +72,9 @@ pub async fn staff(
     State(state): State<AppState>,
     ctx: Ctx,
     c: Console<ManageStaff>,
-    Query(q): Query<Created>,
+    Query(p): Query<StaffParams>,
 ) -> PageResult {
-    show(&state, ctx, &c, FormState::default(), q.created.is_some()).await
+    show(&state, ctx, &c, &p, FormState::default()).await
 }
 
 #[derive(Deserialize)]
@@ -104,7 +114,7 @@ pub async fn create_staff(
                 }
                 other => form.absorb(other, &[])?,
             };
-            show(&state, ctx, &c, form, false).await
+            show(&state, ctx, &c, &StaffParams::default(), form).await
         }
     }
 }

@@ -24,13 +24,8 @@ struct WarehousePage {
     form: FormState,
 }
 
-async fn find(state: &AppState, id: i64) -> Result<Warehouse, PageError> {
-    let all = warehouses::list(&state.app).await?;
-    all.into_iter().find(|w| w.id == id).ok_or_else(PageError::not_found)
-}
-
 async fn show(state: &AppState, ctx: Ctx, c: &Console<ManageInventory>, id: i64, form: FormState) -> PageResult {
-    let w = find(state, id).await?;
+    let w = warehouses::get(&state.app, id).await?;
     let form = form
         .keep_unless_typed("code", &w.code)
         .keep_unless_typed("name", &w.name)

@@ -31,7 +31,8 @@ async fn warehouse_lifecycle(t: &TestApp) {
     let bj = fixtures::warehouse(t, &op, "BJ-1", 20).await;
     let list = c.get("/api/v1/admin/warehouses", Some(&op)).await;
     assert_eq!(list.status, 200);
-    let ids: Vec<i64> = list.body.as_array().unwrap().iter().map(|w| w["id"].as_i64().unwrap()).collect();
+    let ids: Vec<i64> = list.body["items"].as_array().unwrap().iter().map(|w| w["id"].as_i64().unwrap()).collect();
+    assert!(list.body["next_cursor"].is_null());
     assert_eq!(ids, vec![bj, sh], "highest priority first");
 
     let before = written(t).await;

@@ -1,5 +1,6 @@
 //! Console pages added for issue 3: product texts/tags/attributes after creation, warehouse
-//! edit and deactivation, home-page banners (CRUD, order, window, roles), previous-page links.
+//! edit and deactivation, home-page banners (CRUD, order, window, roles), previous-page links,
+//! the staff and warehouse lists paged (pages and API), banner images uploaded with the form.
 
 use agora_testkit::TestApp;
 use serde_json::json;
@@ -13,7 +14,9 @@ both_backends!(
     warehouses_are_edited_and_deactivated,
     banners_are_managed_and_shown_in_their_window,
     banner_pages_need_the_catalog_permission,
-    lists_link_to_the_previous_page
+    lists_link_to_the_previous_page,
+    staff_and_warehouse_lists_are_paged,
+    banner_images_are_uploaded_with_the_form
 );
 
 async fn scalar_text(t: &TestApp, sql: &str, id: i64) -> String {
@@ -312,4 +315,168 @@ async fn lists_link_to_the_previous_page(t: &TestApp) {
     assert_eq!(link(&back, "next-page"), link(&second, "next-page"), "the same page again");
     let front = web.get(&link(&back, "prev-page").expect("prev")).await;
     assert!(front.html.contains(">/c/0</a>") && link(&front, "prev-page").is_none());
+}
+
+/// The values of `attr="…"` in page order.
+fn attrs(p: &Page, attr: &str) -> Vec<String> {
+    p.html.split(&format!("{attr}=\"")).skip(1).map(|s| s.split('"').next().unwrap().to_string()).collect()
+}
+
+/// Walks an API list to its end with `limit`: every page's ids.
+async fn api_pages(t: &TestApp, path: &str, token: &str, limit: usize) -> Vec<Vec<i64>> {
+    let (mut pages, mut cursor) = (Vec::new(), None::<String>);
+    loop {
+        let url = match &cursor {
+            Some(c) => format!("{path}?limit={limit}&cursor={c}"),
+            None => format!("{path}?limit={limit}"),
+        };
+        let r = t.client.get(&url, Some(token)).await;
+        assert_eq!(r.status, 200, "{}", r.text);
+        pages.push(r.body["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect());
+        match r.body["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_string()),
+            None => return pages,
+        }
+    }
+}
+
+async fn staff_and_warehouse_lists_are_paged(t: &TestApp) {
+    // Staff: 25 accounts (the console's admin and 24 more), 20 to a page, oldest first.
+    let web = console(t, "admin").await;
+    for n in 0..24 {
+        sqlx::query(
+            "INSERT INTO staff (email, password_hash, display_name, role, created_at, updated_at) \
+             VALUES ($1, 'x', '', 'support', 0, 0)",
+        )
+        .bind(format!("member{n:02}@staff.test"))
+        .execute(t.app.db.writer())
+        .await
+        .unwrap();
+    }
+    let emails: Vec<String> =
+        sqlx::query_scalar("SELECT email FROM staff ORDER BY id").fetch_all(t.app.db.reader()).await.unwrap();
+    assert_eq!(emails.len(), 25);
+    let shown =
+        |p: &Page| emails.iter().filter(|e| p.html.contains(&format!("<td>{e}</td>"))).cloned().collect::<Vec<_>>();
+    let first = web.get("/admin/staff").await;
+    assert_eq!(first.status, 200, "{}", first.html);
+    assert_eq!(shown(&first), emails[..20], "{}", first.html);
+    assert!(link(&first, "prev-page").is_none());
+    let second = web.get(&link(&first, "next-page").expect("next")).await;
+    assert_eq!(shown(&second), emails[20..], "{}", second.html);
+    assert!(link(&second, "next-page").is_none());
+    let back = web.get(&link(&second, "prev-page").expect("prev")).await;
+    assert_eq!(shown(&back), emails[..20]);
+    assert_eq!(web.get("/admin/staff?cursor=%21%21").await.status, 400, "a forged cursor is bad input");
+    let admin = t.staff_token("admin").await;
+    let ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM staff ORDER BY id").fetch_all(t.app.db.reader()).await.unwrap();
+    let pages = api_pages(t, "/api/v1/admin/staff", &admin, 10).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [10, 10, 6]);
+    assert_eq!(pages.concat(), ids);
+    t.client.get("/api/v1/admin/staff?limit=0", Some(&admin)).await.assert_problem(422, "validation_failed");
+
+    // Warehouses: 25 with tied priorities, preferred first then by id, across pages.
+    let op = t.staff_token("operator").await;
+    for n in 0..25 {
+        let body = json!({"code": format!("W{n:02}"), "name": format!("Warehouse {n}"), "priority": n % 3});
+        assert_eq!(t.client.post("/api/v1/admin/warehouses", &body, Some(&op)).await.status, 201);
+    }
+    let order: Vec<i64> = sqlx::query_scalar("SELECT id FROM warehouses ORDER BY priority DESC, id")
+        .fetch_all(t.app.db.reader())
+        .await
+        .unwrap();
+    let pages = api_pages(t, "/api/v1/admin/warehouses", &op, 7).await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [7, 7, 7, 4]);
+    assert_eq!(pages.concat(), order);
+    let web = console(t, "operator").await;
+    let linked = |p: &Page| -> Vec<i64> {
+        attrs(p, "href").iter().filter_map(|h| h.strip_prefix("/admin/inventory/warehouses/")?.parse().ok()).collect()
+    };
+    // The stock list is on its second page: the warehouse links keep it there.
+    let inv = web.get("/admin/inventory?sku=5").await;
+    assert_eq!(inv.status, 200, "{}", inv.html);
+    assert_eq!(linked(&inv), order[..20], "{}", inv.html);
+    assert!(link(&inv, "wh-prev-page").is_none());
+    let next = link(&inv, "wh-next-page").expect("next warehouses");
+    assert!(next.contains("sku=5") && next.contains("wh_cursor="), "{next}");
+    let second = web.get(&next).await;
+    assert_eq!(linked(&second), order[20..], "{}", second.html);
+    assert!(link(&second, "wh-next-page").is_none());
+    assert_eq!(second.input_value("sku").as_deref(), Some("5"), "the stock filter is kept");
+    let back = web.get(&link(&second, "wh-prev-page").expect("prev warehouses")).await;
+    assert_eq!(linked(&back), order[..20]);
+    // Every warehouse is still offered in the stock forms.
+    assert_eq!(attrs(&second, "<option value").len(), 3 * 25, "{}", second.html);
+}
+
+/// The names of the files in the media folder, sorted.
+fn media_files(t: &TestApp) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(t.app.settings.media_dir())
+        .map(|d| d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+async fn banner_images_are_uploaded_with_the_form(t: &TestApp) {
+    use crate::catalog::images::png;
+    let web = console(t, "operator").await;
+    let list = web.get("/admin/banners").await;
+    assert!(list.html.contains("enctype=\"multipart/form-data\""), "{}", list.html);
+    let token = list.csrf();
+    let fields = [("_csrf", token.as_str()), ("href", "/c/tea"), ("alt_en", "Tea week"), ("active", "yes")];
+    let before = media_files(t);
+    // Not an image; a real image with an off-site link; neither file nor path: refused
+    // beside the field, the typed values kept, nothing stored.
+    let r = web.post_multipart("/admin/banners", &fields, b"%PDF-1.4 nope").await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("file").unwrap().contains("JPEG, PNG, WebP or GIF"), "{}", r.html);
+    assert_eq!(r.input_value("href").as_deref(), Some("/c/tea"));
+    let mut off_site = fields;
+    off_site[1] = ("href", "https://evil.example/");
+    let r = web.post_multipart("/admin/banners", &off_site, &png(1200, 400, 7)).await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("href").is_some() && r.field_error("file").is_none(), "{}", r.html);
+    let r = web.post_multipart("/admin/banners", &fields, b"").await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("file").is_some(), "{}", r.html);
+    assert_eq!((t.count("banners").await, media_files(t)), (0, before.clone()), "nothing written");
+    assert_eq!(audits(t, "banner.create").await, 0);
+
+    // A wide PNG: stored at the medium size, shown on the home page.
+    let r = web.post_multipart("/admin/banners", &fields, &png(1200, 400, 7)).await;
+    assert_eq!((r.status, r.location()), (303, "/admin/banners"), "{}", r.html);
+    let (id, url): (i64, String) =
+        sqlx::query_as("SELECT id, image_url FROM banners").fetch_one(t.app.db.reader()).await.unwrap();
+    let name = url.strip_prefix("/media/").expect("a media address");
+    let stored = image::load_from_memory(&std::fs::read(t.app.settings.media_dir().join(name)).unwrap()).unwrap();
+    assert_eq!((stored.width(), stored.height()), (800, 267), "the medium size");
+    let home = Web::new(t).get("/").await;
+    assert!(home.html.contains(&format!("<img src=\"{url}\" alt=\"Tea week\">")), "{}", home.html);
+    assert_eq!(Web::new(t).get(&url).await.status, 200);
+    assert_eq!(audits(t, "banner.create").await, 1);
+
+    // Edit: a new file replaces the picture; a bad one changes nothing; the path alone still works.
+    let edit = format!("/admin/banners/{id}");
+    let files = media_files(t);
+    let r = web.post_multipart(&edit, &fields, b"GIF87 but no").await;
+    assert_eq!(r.status, 422, "{}", r.html);
+    assert!(r.field_error("file").is_some(), "{}", r.html);
+    let r = web.post_multipart("/admin/banners/999999", &fields, &png(100, 50, 9)).await;
+    assert_eq!(r.status, 404);
+    assert_eq!(media_files(t), files, "nothing written");
+    let r = web.post_multipart(&edit, &fields, &png(100, 50, 9)).await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    let small: String = sqlx::query_scalar("SELECT image_url FROM banners").fetch_one(t.app.db.reader()).await.unwrap();
+    assert_ne!(small, url);
+    let small_name = small.strip_prefix("/media/").unwrap();
+    let kept = std::fs::read(t.app.settings.media_dir().join(small_name)).unwrap();
+    assert_eq!(kept, png(100, 50, 9), "a picture that fits is stored as uploaded");
+    let mut by_path = fields.to_vec();
+    by_path.push(("image_url", &url));
+    let r = web.post_multipart(&edit, &by_path, b"").await;
+    assert_eq!(r.status, 303, "{}", r.html);
+    assert!(Web::new(t).get("/").await.html.contains(&format!("<img src=\"{url}\"")));
+    assert_eq!(audits(t, "banner.update").await, 2);
 }
