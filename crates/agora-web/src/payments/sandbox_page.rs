@@ -53,7 +53,17 @@ fn render(p: &SandboxPayment, message: &str) -> Html<String> {
         )
     };
     // The same payload the provider returns as `qr_payload`; a wallet app would scan it.
+    // A paid payment has nothing left to scan (and the QR encoding is the costly part).
     let qr = sandbox::qr_payload(&p.id, p.amount, &p.currency);
+    let figure = if p.status == "succeeded" {
+        String::new()
+    } else {
+        format!(
+            "<figure class=\"qr\">{}<figcaption>Scan with the sandbox wallet: <code>{}</code></figcaption></figure>",
+            qr_svg(&qr),
+            escape(&qr)
+        )
+    };
     Html(format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">\
@@ -61,14 +71,12 @@ fn render(p: &SandboxPayment, message: &str) -> Html<String> {
          <main class=\"main\"><section class=\"panel narrow\"><h1>Sandbox wallet</h1><p>{}</p>\
          <p>Amount: <strong>{}</strong></p><p>Status: <strong data-testid=\"sandbox-status\">{}</strong></p>\
          <p class=\"alert\" role=\"status\">{}</p>\
-         <figure class=\"qr\">{svg}<figcaption>Scan with the sandbox wallet: <code>{}</code></figcaption></figure>{buttons}\
+         {figure}{buttons}\
          <p><a href=\"/orders/return/{id}\" data-testid=\"sandbox-return\">Back to the shop</a></p></section></main></body></html>",
         escape(&p.subject),
         escape(&money(p.amount, &p.currency)),
         escape(&p.status),
         escape(message),
-        escape(&qr),
-        svg = qr_svg(&qr),
         css = escape(&crate::pages::assets::url("app.css")),
     ))
 }
