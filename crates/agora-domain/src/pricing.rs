@@ -10,6 +10,7 @@ use crate::money::Currency;
 mod allocate;
 mod compute;
 mod shipping;
+mod split;
 mod tax;
 mod validate;
 

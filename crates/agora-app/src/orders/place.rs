@@ -2,7 +2,7 @@
 //! merchant, with stock reserved, the payment timeout scheduled and the idempotency key
 //! recorded. Same key + same body replays the same orders; a different body is refused.
 
-use agora_domain::{OrderStatus, TaxMode};
+use agora_domain::{OrderStatus, Totals};
 use serde_json::json;
 use sqlx::AnyPool;
 
@@ -107,8 +107,9 @@ async fn write(
     let checkout = cart::load_for_checkout(app, &mut tx, cart_token, customer_id).await?;
     let mut ids = Vec::new();
     for group in by_merchant(&checkout.lines) {
-        let shipping = if ids.is_empty() { checkout.totals.shipping_total } else { 0 };
-        ids.push(insert_order(app, &mut tx, &checkout, &group, shipping, token_hash).await?);
+        // The first order carries the shipping; amounts come from the cart's pricing.
+        let totals = checkout.totals.part(&group, ids.is_empty(), app.settings.tax.mode)?;
+        ids.push(insert_order(app, &mut tx, &checkout, &group, &totals, token_hash).await?);
     }
     let now = app.now();
     cart::mark_ordered(&mut tx, now, checkout.cart_id).await?;
@@ -152,23 +153,19 @@ async fn insert_order(
     tx: &mut Tx,
     c: &CheckoutCart,
     group: &[usize],
-    shipping_total: i64,
+    totals: &Totals,
     token_hash: &str,
 ) -> AppResult<i64> {
     let now = app.now();
-    let priced: Vec<_> = group.iter().map(|&i| (&c.lines[i], &c.totals.lines[i])).collect();
-    let subtotal: i64 = priced.iter().map(|(_, t)| t.subtotal).sum();
-    let discount: i64 = priced.iter().map(|(_, t)| t.discount).sum();
-    let tax: i64 = priced.iter().map(|(_, t)| t.tax).sum();
-    let items: i64 = priced.iter().map(|(_, t)| t.total).sum();
-    let grand = items + shipping_total + if app.settings.tax.mode == TaxMode::Exclusive { tax } else { 0 };
+    let priced: Vec<_> = group.iter().map(|&i| &c.lines[i]).zip(&totals.lines).collect();
+    let grand = totals.grand_total;
     let address = c
         .shipping_address
         .as_ref()
         .map(serde_json::to_string)
         .transpose()
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    let discounts = serde_json::to_string(&c.totals.applied).map_err(|e| AppError::Internal(e.to_string()))?;
+    let discounts = serde_json::to_string(&totals.applied).map_err(|e| AppError::Internal(e.to_string()))?;
     let order_id: i64 = sqlx::query_scalar(
         "INSERT INTO orders (number, merchant_id, customer_id, access_token_hash, email, status, currency, subtotal, discount_total, \
          shipping_total, tax_total, grand_total, discounts, shipping_method, shipping_address, pickup_location_id, cart_id, created_at, updated_at) \
@@ -180,10 +177,10 @@ async fn insert_order(
     .bind(token_hash)
     .bind(&c.email)
     .bind(c.currency.as_str())
-    .bind(subtotal)
-    .bind(discount)
-    .bind(shipping_total)
-    .bind(tax)
+    .bind(totals.subtotal)
+    .bind(totals.discount_total)
+    .bind(totals.shipping_total)
+    .bind(totals.tax_total)
     .bind(grand)
     .bind(discounts)
     .bind(&c.shipping.code)

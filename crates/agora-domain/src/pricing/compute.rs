@@ -51,10 +51,6 @@ pub fn price(input: &PricingInput) -> Result<Totals, DomainError> {
 
     let taxes: Vec<i128> = totals.iter().map(|t| line_tax(*t, input.tax)).collect();
     let tax_total: i128 = taxes.iter().sum();
-    let payable_tax = match input.tax.mode {
-        TaxMode::Exclusive => tax_total,
-        TaxMode::Inclusive => 0,
-    };
 
     let line_totals = lines
         .iter()
@@ -85,12 +81,22 @@ pub fn price(input: &PricingInput) -> Result<Totals, DomainError> {
         discount_total: fit(discounts.iter().sum())?,
         shipping_total: fit(shipping)?,
         tax_total: fit(tax_total)?,
-        grand_total: fit(items_total + shipping + payable_tax)?,
+        grand_total: fit(grand(items_total, shipping, tax_total, input.tax.mode))?,
         applied,
     })
 }
 
 /// Step 2: per-SKU amounts off, capped at each line's remaining amount.
+/// What a buyer pays: items after discounts, plus shipping, plus tax when prices exclude it.
+/// The one place this rule lives (cart totals and each order of a split cart use it).
+pub(super) fn grand(items_total: i128, shipping: i128, tax_total: i128, mode: TaxMode) -> i128 {
+    let payable_tax = match mode {
+        TaxMode::Exclusive => tax_total,
+        TaxMode::Inclusive => 0,
+    };
+    items_total + shipping + payable_tax
+}
+
 fn apply_line_discounts(input: &PricingInput, subtotals: &[i128], discounts: &mut [i128], saved: &mut [i128]) {
     for (k, discount) in input.discounts.iter().enumerate() {
         let DiscountKind::LineAmount { sku_id, amount_per_unit } = discount.kind else {

@@ -117,6 +117,28 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
     #[test]
+    fn parts_of_a_split_cart_add_up_to_the_cart(input in pricing_input(200_000), seed in any::<u64>()) {
+        let whole = price(&input).unwrap();
+        // Lines dealt to up to three orders; the first order carries the shipping.
+        let mut groups: Vec<Vec<usize>> = vec![Vec::new(); 3];
+        for i in 0..whole.lines.len() {
+            groups[((seed >> (2 * (i % 32))) % 3) as usize].push(i);
+        }
+        let parts: Vec<Totals> = groups
+            .iter()
+            .enumerate()
+            .map(|(n, g)| whole.part(g, n == 0, input.tax.mode).unwrap())
+            .collect();
+        let total = |f: fn(&Totals) -> i64| parts.iter().map(f).sum::<i64>();
+        prop_assert_eq!(total(|t| t.grand_total), whole.grand_total);
+        prop_assert_eq!(total(|t| t.subtotal), whole.subtotal);
+        prop_assert_eq!(total(|t| t.discount_total), whole.discount_total);
+        prop_assert_eq!(total(|t| t.tax_total), whole.tax_total);
+        prop_assert_eq!(total(|t| t.shipping_total), whole.shipping_total);
+        prop_assert!(whole.part(&[whole.lines.len()], false, input.tax.mode).is_err());
+    }
+
+    #[test]
     fn totals_are_consistent(input in pricing_input(200_000)) {
         let totals = price(&input).unwrap();
         check_invariants(&input, &totals)?;
