@@ -193,7 +193,10 @@ async fn insert_order(
     let wanted: Vec<(i64, i64)> = priced.iter().map(|(l, _)| (l.sku_id, l.quantity)).collect();
     let held = inventory::reserve(tx, now, super::STOCK_REF, order_id, &wanted).await?;
     for (line, total) in &priced {
-        let warehouse = held.iter().find(|r| r.sku_id == line.sku_id).map_or(0, |r| r.warehouse_id);
+        // Where the line ships from: the warehouse holding most of its units (a line split
+        // over several warehouses keeps every hold in `stock_reservations`).
+        let warehouse =
+            held.iter().filter(|r| r.sku_id == line.sku_id).max_by_key(|r| r.quantity).map_or(0, |r| r.warehouse_id);
         sqlx::query(
             "INSERT INTO order_lines (order_id, sku_id, product_id, warehouse_id, title, sku_code, attrs, unit_price, quantity, \
              subtotal, discount, tax, total) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",

@@ -11,7 +11,8 @@ both_backends!(
     bad_input_writes_nothing,
     staff_list_and_cancel,
     openapi_documents_commerce,
-    one_order_per_merchant
+    one_order_per_merchant,
+    a_line_split_over_warehouses_names_the_main_one
 );
 
 async fn one_order_per_merchant(t: &TestApp) {
@@ -230,4 +231,34 @@ async fn staff_list_and_cancel(t: &TestApp) {
         .post(&format!("/api/v1/admin/orders/{}/cancel", ids[1]), &json!({}), Some(&finance))
         .await
         .assert_problem(403, "forbidden");
+}
+
+async fn a_line_split_over_warehouses_names_the_main_one(t: &TestApp) {
+    // 2 units in the preferred warehouse, 3 in a lower-priority one: 5 units must split,
+    // and the line ships mostly from the second.
+    let sku = fixtures::sku(t, 1_000, 2).await;
+    let op = t.staff_token("operator").await;
+    let second = t
+        .client
+        .post("/api/v1/admin/warehouses", &json!({"code": "WH-2", "name": "Second", "priority": 5}), Some(&op))
+        .await;
+    assert_eq!(second.status, 201, "{}", second.text);
+    let second = second.body["id"].as_i64().unwrap();
+    let body = json!({"sku_id": sku, "warehouse_id": second, "quantity": 3, "reference": "PO-2"});
+    assert_eq!(t.client.post("/api/v1/admin/stock/inbound", &body, Some(&op)).await.status, 200);
+    let method = fixtures::delivery(t).await;
+    let cart = fixtures::cart(t, None, &[(sku, 5)], method, None).await;
+    let (order, _) = fixtures::placed(t, &cart, None).await;
+    let holds: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM stock_reservations WHERE ref_id = $1")
+        .bind(order)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(holds, 2, "one hold per warehouse");
+    let shipped_from: i64 = sqlx::query_scalar("SELECT warehouse_id FROM order_lines WHERE order_id = $1")
+        .bind(order)
+        .fetch_one(t.app.db.reader())
+        .await
+        .unwrap();
+    assert_eq!(shipped_from, second, "the warehouse holding most of the line");
 }
