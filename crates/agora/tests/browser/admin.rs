@@ -105,7 +105,7 @@ async fn customer_sees_the_timeline(d: &Driver, t: &TestApp, order: i64, custome
     let shipment = wait_for(&b, "[data-testid=shipment]").await;
     let text = shipment.text().await.expect("text");
     assert!(text.contains("SF Express") && text.contains("SF1029384756"), "{text}");
-    let event = "//ol[@data-testid='shipment-timeline']/li[contains(., 'in_transit') and contains(., 'Left the Shanghai hub') and contains(., 'Shanghai')]";
+    let event = "//ol[@data-testid='shipment-timeline']/li[contains(., 'In transit') and contains(., 'Left the Shanghai hub') and contains(., 'Shanghai')]";
     b.client.find(Locator::XPath(event)).await.expect("the tracking event is on the customer's page");
     b.shot("customer-order").await;
     b.close().await;

@@ -81,6 +81,11 @@ impl OrderPage {
     pub fn when(&self, ms: &i64) -> String {
         crate::pages::datetime(*ms)
     }
+
+    /// A shipment or tracking-event status (`in_transit`…) in the page's language.
+    pub fn tracking(&self, status: &str) -> String {
+        self.ctx.t(&format!("orders.tracking_{status}")).to_string()
+    }
 }
 
 fn status_key(status: &str) -> String {

@@ -4,6 +4,7 @@
 
 use agora_testkit::TestApp;
 
+use super::Web;
 use super::admin_console::{console, paid_order};
 use crate::orders::fixtures::{self, Who};
 
@@ -123,6 +124,13 @@ async fn ship_and_track_through_the_forms(t: &TestApp) {
         )
         .await;
     assert_eq!(r.status, 404);
+    // The customer's order page shows the timeline in their language.
+    let shopper = Web::new(t).with_accept_language("zh-CN");
+    shopper.set_cookie("agora_session", &customer_token);
+    let page = shopper.get(&format!("/account/orders/{order}")).await;
+    assert_eq!(page.status, 200, "{}", page.html);
+    assert!(page.html.contains("运输中") && page.html.contains("Left Shanghai hub"), "{}", page.html);
+    assert!(!page.html.contains("in_transit"), "status names are translated");
     // The customer's JSON shows the timeline.
     let r = fixtures::get(t, &format!("/api/v1/orders/{order}"), &Who::Customer(customer_token)).await;
     assert_eq!(r.body["status"], "shipped");
