@@ -115,11 +115,13 @@ pub fn backoff_ms(attempts: i64) -> i64 {
 /// worker no longer matches and is left to that worker.
 pub async fn finish(app: &App, job: &Job, result: AppResult<()>) -> AppResult<()> {
     let now = app.now();
-    let held = "AND status = 'running' AND attempts = $";
     let done = match result {
         Ok(()) => {
-            let sql = format!("DELETE FROM jobs WHERE id = $1 {held}2");
-            sqlx::query(sqlx::AssertSqlSafe(sql)).bind(job.id).bind(job.attempts).execute(app.db.writer()).await?
+            sqlx::query("DELETE FROM jobs WHERE id = $1 AND status = 'running' AND attempts = $2")
+                .bind(job.id)
+                .bind(job.attempts)
+                .execute(app.db.writer())
+                .await?
         }
         Err(err) => {
             tracing::warn!(job_id = job.id, kind = %job.kind, attempts = job.attempts, error = %err, "job failed");
@@ -128,19 +130,19 @@ pub async fn finish(app: &App, job: &Job, result: AppResult<()>) -> AppResult<()
             } else {
                 ("pending", now + backoff_ms(job.attempts))
             };
-            let sql = format!(
+            sqlx::query(
                 "UPDATE jobs SET status = $1, run_at = $2, locked_until = NULL, last_error = $3, updated_at = $4, \
-                 dedupe_key = CASE WHEN $1 = 'failed' THEN NULL ELSE dedupe_key END WHERE id = $5 {held}6"
-            );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .bind(status)
-                .bind(run_at)
-                .bind(err.to_string())
-                .bind(now)
-                .bind(job.id)
-                .bind(job.attempts)
-                .execute(app.db.writer())
-                .await?
+                 dedupe_key = CASE WHEN $1 = 'failed' THEN NULL ELSE dedupe_key END \
+                 WHERE id = $5 AND status = 'running' AND attempts = $6",
+            )
+            .bind(status)
+            .bind(run_at)
+            .bind(err.to_string())
+            .bind(now)
+            .bind(job.id)
+            .bind(job.attempts)
+            .execute(app.db.writer())
+            .await?
         }
     };
     if done.rows_affected() == 0 {

@@ -90,6 +90,21 @@ pub(crate) async fn owned<'e>(
     Ok(row.map(|r| SavedAddress::from(r).address))
 }
 
+type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, <sqlx::Any as sqlx::Database>::Arguments>;
+
+/// Binds an address's nine fields as `$1`…`$9`, the order the INSERT and UPDATE below list them in.
+fn bind_fields<'q>(q: AnyQuery<'q>, a: &Address) -> AnyQuery<'q> {
+    q.bind(a.recipient.clone())
+        .bind(a.phone.clone())
+        .bind(a.country.clone())
+        .bind(a.province.clone())
+        .bind(a.city.clone())
+        .bind(a.district.clone())
+        .bind(a.line1.clone())
+        .bind(a.line2.clone())
+        .bind(a.postal_code.clone())
+}
+
 async fn clear_default(tx: &mut Tx, customer_id: i64) -> AppResult<()> {
     sqlx::query("UPDATE addresses SET is_default = 0 WHERE customer_id = $1 AND is_default = 1")
         .bind(customer_id)
@@ -118,24 +133,17 @@ pub async fn create_address(
     if is_default {
         clear_default(&mut tx, customer_id).await?;
     }
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO addresses (customer_id, recipient, phone, country, province, city, district, line1, line2, \
-         postal_code, is_default, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
-    )
-    .bind(customer_id)
-    .bind(&a.recipient)
-    .bind(&a.phone)
-    .bind(&a.country)
-    .bind(&a.province)
-    .bind(&a.city)
-    .bind(&a.district)
-    .bind(&a.line1)
-    .bind(&a.line2)
-    .bind(&a.postal_code)
-    .bind(i64::from(is_default))
-    .bind(app.now())
-    .fetch_one(&mut *tx)
-    .await?;
+    let insert = sqlx::query(
+        "INSERT INTO addresses (recipient, phone, country, province, city, district, line1, line2, postal_code, \
+         customer_id, is_default, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
+    );
+    let row = bind_fields(insert, &a)
+        .bind(customer_id)
+        .bind(i64::from(is_default))
+        .bind(app.now())
+        .fetch_one(&mut *tx)
+        .await?;
+    let id: i64 = sqlx::Row::try_get(&row, 0)?;
     tx.commit().await?;
     get_address(app, customer_id, id).await
 }
@@ -156,25 +164,12 @@ pub async fn update_address(
     if make_default {
         clear_default(&mut tx, customer_id).await?;
     }
-    sqlx::query(
+    let update = sqlx::query(
         "UPDATE addresses SET recipient = $1, phone = $2, country = $3, province = $4, city = $5, district = $6, \
          line1 = $7, line2 = $8, postal_code = $9, is_default = CASE WHEN $10 = 1 THEN 1 ELSE is_default END \
          WHERE id = $11 AND customer_id = $12",
-    )
-    .bind(&a.recipient)
-    .bind(&a.phone)
-    .bind(&a.country)
-    .bind(&a.province)
-    .bind(&a.city)
-    .bind(&a.district)
-    .bind(&a.line1)
-    .bind(&a.line2)
-    .bind(&a.postal_code)
-    .bind(i64::from(make_default))
-    .bind(id)
-    .bind(customer_id)
-    .execute(&mut *tx)
-    .await?;
+    );
+    bind_fields(update, &a).bind(i64::from(make_default)).bind(id).bind(customer_id).execute(&mut *tx).await?;
     tx.commit().await?;
     get_address(app, customer_id, id).await
 }

@@ -213,7 +213,8 @@ pub struct StaffCancelRequest {
     pub reason: String,
 }
 
-/// Staff: cancel an order (pending or paid; a paid order is refunded in full). Audited.
+/// Staff: cancel an order (pending or paid; a paid order is refunded in full; refused with
+/// 409 `order_has_shipments` once a parcel has shipped). Audited.
 #[utoipa::path(post, path = "/api/v1/admin/orders/{id}/cancel", tag = "orders", params(("id" = i64, Path)),
     request_body = StaffCancelRequest,
     responses((status = 200, body = OrderDetail), (status = 409, body = Problem), (status = 404, body = Problem)))]
