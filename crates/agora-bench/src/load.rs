@@ -96,6 +96,8 @@ pub struct Outcome {
     pub p99_ms: f64,
     pub errors: u64,
     pub completed: u64,
+    /// The first error seen, so a run with errors says what went wrong.
+    pub first_error: Option<String>,
 }
 
 /// Runs `scenario` on `concurrency` connections: `warmup` first (not recorded), then
@@ -116,6 +118,7 @@ where
             let mut conn = Conn::new(&addr);
             let mut latencies: Vec<u32> = Vec::with_capacity(64 * 1024);
             let mut errors = 0u64;
+            let mut first_error: Option<String> = None;
             let mut i = 0u64;
             while !stop.load(Ordering::Relaxed) {
                 let started = Instant::now();
@@ -125,11 +128,14 @@ where
                 if recording.load(Ordering::Relaxed) {
                     match result {
                         Ok(()) => latencies.push(started.elapsed().as_micros().min(u32::MAX as u128) as u32),
-                        Err(_) => errors += 1,
+                        Err(err) => {
+                            errors += 1;
+                            first_error.get_or_insert_with(|| format!("{err:#}"));
+                        }
                     }
                 }
             }
-            (latencies, errors)
+            (latencies, errors, first_error)
         }));
     }
     tokio::time::sleep(warmup).await;
@@ -141,13 +147,15 @@ where
     stop.store(true, Ordering::Relaxed);
     let mut all = Vec::new();
     let mut errors = 0;
+    let mut first_error = None;
     for w in workers {
-        if let Ok((lat, err)) = w.await {
+        if let Ok((lat, err, first)) = w.await {
             all.extend(lat);
             errors += err;
+            first_error = first_error.or(first);
         }
     }
-    summarise(all, errors, elapsed)
+    Outcome { first_error, ..summarise(all, errors, elapsed) }
 }
 
 fn summarise(mut latencies: Vec<u32>, errors: u64, seconds: f64) -> Outcome {
@@ -165,6 +173,7 @@ fn summarise(mut latencies: Vec<u32>, errors: u64, seconds: f64) -> Outcome {
         p99_ms: pct(0.99),
         errors,
         completed: latencies.len() as u64,
+        first_error: None,
     }
 }
 

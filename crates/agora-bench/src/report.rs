@@ -59,6 +59,11 @@ pub fn render(rows: &[Row], facts: &Facts) -> String {
             Err(why) => out.push_str(&format!("| {} | {} | {why} | | | | |\n", r.id, r.what)),
         }
     }
+    for r in rows {
+        if let Ok(Measured { outcome: Outcome { first_error: Some(err), .. }, .. }) = &r.result {
+            out.push_str(&format!("\n{} first error: {err}\n", r.id));
+        }
+    }
     out.push_str(&format!(
         "\ncold start {} · binary {} · idle RSS {} · {} cores\n",
         opt(facts.cold_start_ms, 0, "ms"),
@@ -81,7 +86,14 @@ mod tests {
                 what: "product list",
                 unit: "req/s",
                 result: Ok(Measured {
-                    outcome: Outcome { rate: 1234.4, p50_ms: 1.5, p99_ms: 9.25, errors: 0, completed: 10 },
+                    outcome: Outcome {
+                        rate: 1234.4,
+                        p50_ms: 1.5,
+                        p99_ms: 9.25,
+                        errors: 2,
+                        completed: 10,
+                        first_error: Some("/api: status 500".into()),
+                    },
                     peak_rss_mib: Some(80.0),
                 }),
             },
@@ -100,7 +112,8 @@ mod tests {
             seconds: 20,
         };
         let text = render(&rows, &facts);
-        assert!(text.contains("| B1 | product list | 1234 req/s | 1.50 | 9.25 | 0 | 80.0 MiB |"));
+        assert!(text.contains("| B1 | product list | 1234 req/s | 1.50 | 9.25 | 2 | 80.0 MiB |"));
+        assert!(text.contains("B1 first error: /api: status 500"));
         assert!(text.contains("| B5 | search | n/a (search not built) |"));
         assert!(text.contains("cold start 120 ms · binary n/a · idle RSS 50.0 MiB · 2 cores"));
     }
