@@ -3,13 +3,18 @@
 //! SQL is written once with `$1` placeholders (SQLite accepts them too). SQLite runs in WAL
 //! mode with a single writer connection (so write transactions queue in-process instead of
 //! failing with `SQLITE_BUSY`) and a pool of readers; PostgreSQL uses one pool for both.
+//! SQLite connections use the [`inline`] driver, which runs statements on the calling thread;
+//! migrations on SQLite go through sqlx's own SQLite driver.
+
+pub mod inline;
 
 use std::sync::Once;
 use std::time::Duration;
 
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::AnyConnection;
+use sqlx::any::{AnyPoolOptions, install_drivers};
 use sqlx::migrate::Migrator;
-use sqlx::{Any, AnyPool, Executor, Transaction};
+use sqlx::{Any, AnyPool, Connection, Executor, Transaction};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -47,6 +52,8 @@ pub struct Db {
     backend: Backend,
     writer: AnyPool,
     reader: AnyPool,
+    /// The URL as given, which migrations use (on SQLite, through sqlx's own driver).
+    url: String,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -55,7 +62,14 @@ impl Db {
     /// Opens pools for `url` (`sqlite://path?mode=rwc` or `postgres://…`).
     pub async fn connect(url: &str, options: &DbOptions) -> Result<Db, DbError> {
         static DRIVERS: Once = Once::new();
-        DRIVERS.call_once(install_default_drivers);
+        DRIVERS.call_once(|| {
+            static ALL: [sqlx_core::any::driver::AnyDriver; 3] =
+                [sqlx::postgres::any::DRIVER, sqlx::sqlite::any::DRIVER, inline::DRIVER];
+            // Fails only when something else installed drivers first, which nothing does.
+            if let Err(e) = install_drivers(&ALL) {
+                tracing::error!(error = %e, "installing the database drivers failed");
+            }
+        });
         let backend = if url.starts_with("sqlite:") {
             Backend::Sqlite
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
@@ -66,10 +80,11 @@ impl Db {
         let parallel = std::thread::available_parallelism().map_or(2, |n| n.get()) as u32;
         match backend {
             Backend::Sqlite => {
-                let writer = sqlite_pool(url, 1).await?;
+                let inline_url = format!("{}{}", inline::SCHEME, url.trim_start_matches("sqlite"));
+                let writer = sqlite_pool(&inline_url, 1).await?;
                 let readers = options.max_connections.unwrap_or((parallel * 2).max(4));
-                let reader = sqlite_pool(url, readers).await?;
-                Ok(Db { backend, writer, reader })
+                let reader = sqlite_pool(&inline_url, readers).await?;
+                Ok(Db { backend, writer, reader, url: url.to_owned() })
             }
             Backend::Postgres => {
                 let max = options.max_connections.unwrap_or((parallel * 4).max(8));
@@ -92,7 +107,7 @@ impl Db {
                     })
                     .connect(url)
                     .await?;
-                Ok(Db { backend, writer: pool.clone(), reader: pool })
+                Ok(Db { backend, writer: pool.clone(), reader: pool, url: url.to_owned() })
             }
         }
     }
@@ -125,7 +140,19 @@ impl Db {
 
     /// Applies every pending migration.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        self.migrator().run(&self.writer).await?;
+        match self.backend {
+            Backend::Postgres => self.migrator().run(&self.writer).await?,
+            Backend::Sqlite => {
+                // The inline driver has no migration support; sqlx's SQLite driver has. Holding
+                // the writer meanwhile keeps the shop's own writes out of the way.
+                let _writer = self.writer.acquire().await?;
+                let mut conn = AnyConnection::connect(&self.url).await?;
+                conn.execute("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;").await?;
+                let applied = self.migrator().run(&mut conn).await;
+                conn.close().await?;
+                applied?;
+            }
+        }
         Ok(())
     }
 
