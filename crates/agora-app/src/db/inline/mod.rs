@@ -16,6 +16,7 @@
 //! the connection (through [`AnyConnectionBackend`]), so the row, value, column, statement and
 //! argument types of [`InlineSqlite`] are uninhabited placeholders.
 
+mod checkpoint;
 mod conn;
 mod error;
 mod options;
@@ -32,6 +33,7 @@ use sqlx_core::any::driver::AnyDriver;
 use sqlx_core::sql_str::SqlStr;
 use sqlx_core::transaction::TransactionManager;
 
+pub use checkpoint::Checkpointer;
 pub use conn::InlineConnection;
 pub use options::InlineOptions;
 

@@ -179,3 +179,24 @@ async fn migrations_apply_through_sqlx_and_the_shop_is_ready() {
     // Migrating again is a no-op.
     f.db.migrate().await.expect("migrate again");
 }
+
+#[tokio::test]
+async fn a_background_thread_checkpoints_the_wal() {
+    let f = fixture().await;
+    for i in 0..50 {
+        let mut tx = f.db.begin().await.expect("begin");
+        sqlx::query("INSERT INTO t (name, data) VALUES ($1, zeroblob(3000))")
+            .bind(format!("row {i}"))
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+    }
+    // Far below the writer's own `wal_autocheckpoint`, so only the background thread copies.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while f.db.frames_checkpointed() == Some(0) && std::time::Instant::now() < deadline {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(f.db.frames_checkpointed() >= Some(50), "copied {:?}", f.db.frames_checkpointed());
+    f.db.close().await;
+}
