@@ -7,7 +7,8 @@
 //! copy what is committed without blocking writers or readers. The writer's own automatic
 //! checkpoint stays as the backstop: under sustained writes the WAL is only rewound from its
 //! start after a checkpoint that caught up while no write was in flight, and the writer's
-//! one, taken on its own commit, always does — by then it has little left to copy.
+//! one, taken on its own commit, catches up unless a reader still needs older frames — and by
+//! then it has little left to copy.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, RecvTimeoutError, Sender};
