@@ -15,7 +15,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::Connection;
 use sqlx::Error;
 
 use super::InlineOptions;
@@ -36,8 +36,7 @@ impl Checkpointer {
     /// checkpointing it.
     pub fn start(url: &str) -> Result<Checkpointer, Error> {
         let options: InlineOptions = url.parse()?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let conn = Connection::open_with_flags(&options.path, flags).map_err(from_sqlite)?;
+        let conn = Connection::open_with_flags(&options.path, options.flags).map_err(from_sqlite)?;
         // A checkpoint copies pages from the WAL to the file; it needs no page cache of its own.
         conn.execute_batch("PRAGMA cache_size = 16").map_err(from_sqlite)?;
         let (stop, stopped) = mpsc::channel::<()>();
@@ -49,7 +48,7 @@ impl Checkpointer {
                 match checkpoint(&conn) {
                     // The count restarts when the WAL is rewound.
                     Ok(Some(done)) => {
-                        counter.fetch_add(if done >= before { done - before } else { done }, Ordering::Relaxed);
+                        counter.fetch_add(done.checked_sub(before).unwrap_or(done), Ordering::Relaxed);
                         before = done;
                     }
                     Ok(None) => {}
